@@ -1,0 +1,27 @@
+# The two commands of the README's quickstart, and a few for development.
+PY ?= python3.11
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: run test install install-test lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@if [ -f package.json ]; then npm ci --silent --no-audit --no-fund; fi
+
+run: install
+	$(BIN)/calfeed serve --events events.yaml
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules build *.egg-info

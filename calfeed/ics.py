@@ -1,0 +1,126 @@
+"""Where a feed is built: events -> RFC 5545 iCalendar bytes, with the ``icalendar`` library.
+
+Layer: ics. Imports ``model``, ``labels`` and ``ledger``'s value types; no Flask, no clock:
+DTSTAMP and LAST-MODIFIED come from the revisions, so the same file gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import icalendar
+
+from . import __version__
+from .labels import CANCELLED_PREFIX, country_name, type_name
+from .ledger import Revisions
+from .model import Event, Schedule
+
+PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a subscribed calendar is called and where it lives. ``None`` for a one-event download."""
+
+    name: str
+    description: str
+    url: str
+    refresh: str = "PT6H"  # RFC 7986 duration
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every VEVENT needs besides the event: language, identity and links."""
+
+    schedule: Schedule
+    revisions: Revisions
+    lang: str
+    uid_domain: str
+    page_url: Callable[[Event], str]
+
+
+def uid(event: Event, uid_domain: str) -> str:
+    """Stable identity: the event id and the publisher's domain, nothing that staff edit."""
+    return f"{event.id}@{uid_domain}"
+
+
+def location_text(event: Event, schedule: Schedule, lang: str) -> str:
+    if not event.location:
+        return ""
+    place = schedule.locations[event.location]
+    return f"{place.name.get(lang)}, {country_name(place.country, lang)}"
+
+
+def summary(event: Event, lang: str) -> str:
+    title = event.title.get(lang)
+    return CANCELLED_PREFIX.get(lang) + title if event.status == "cancelled" else title
+
+
+def vevent(event: Event, ctx: Context) -> icalendar.Event:
+    revision = ctx.revisions.of(event.id)
+    page = ctx.page_url(event)
+    component = icalendar.Event()
+    component.add("uid", uid(event, ctx.uid_domain))
+    component.add("dtstamp", revision.modified)
+    component.add("last-modified", revision.modified)
+    component.add("sequence", revision.sequence)
+    component.add("summary", summary(event, ctx.lang))
+    component.add("dtstart", event.start)
+    component.add("dtend", event.end_exclusive)
+    if event.all_day:
+        component.add("transp", "TRANSPARENT")  # a whole-day activity should not block the day
+    component.add("status", event.status.upper())
+    place = location_text(event, ctx.schedule, ctx.lang)
+    if place:
+        component.add("location", place)
+    component.add("categories", [type_name(event.type, ctx.lang)])
+    more = {"sv": "Mer information", "en": "More information"}[ctx.lang]
+    text = event.description.get(ctx.lang)
+    component.add("description", f"{text}\n\n{more}: {page}" if text else f"{more}: {page}")
+    component.add("url", page, parameters={"VALUE": "URI"})
+    return component
+
+
+def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> bytes:
+    """The iCalendar bytes of a feed (``info`` given) or of a one-event download (``info=None``)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    zone = ctx.schedule.calendar.timezone
+    if info is not None:
+        # Outlook makes a new calendar for a download that carries a name, so only feeds do.
+        cal.add("name", info.name)
+        cal.add("x-wr-calname", info.name)
+        cal.add("description", info.description)
+        cal.add("x-wr-caldesc", info.description)
+        cal.add("x-wr-timezone", zone)
+        cal.add("url", info.url, parameters={"VALUE": "URI"})
+        cal.add("source", info.url, parameters={"VALUE": "URI"})
+        cal.add("refresh-interval", icalendar.vDuration.from_ical(info.refresh), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", info.refresh)
+    vevents = []
+    zones: dict[str, list[dt.date]] = {}
+    for event in events:
+        vevents.append(vevent(event, ctx))
+        if not event.all_day:
+            zones.setdefault(event.start.tzinfo.key, []).extend((event.start.date(), event.end.date()))
+    # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
+    for key in sorted(zones):
+        cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))
+    for component in vevents:
+        cal.add_component(component)
+    return cal.to_ical()
+
+
+@lru_cache(maxsize=256)
+def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """VTIMEZONE with the real DST rules of the years the events use (and one either side)."""
+    return icalendar.Timezone.from_tzinfo(
+        zoneinfo.ZoneInfo(key), tzid=key, first_date=dt.date(first_year - 1, 1, 1), last_date=dt.date(last_year + 2, 1, 1)
+    )

@@ -1,0 +1,636 @@
+"""Read an events file into a validated ``Schedule``, or report every problem in it.
+
+Layer: loader. Imports ``errors`` and ``model``; no Flask.
+
+Where a YAML error is raised: here. The file is *composed* (PyYAML's libyaml
+parser builds a node tree with line and column for every value) but never
+*constructed*: no YAML type guessing, no tags that build objects. Every scalar
+stays the string the person typed, and this module decides what it means from
+where it stands. So ``country: NO`` is Norway, ``start: 09:00`` is nine o'clock,
+``title: yes`` is the word yes and ``id: 1e3`` is the text "1e3" — none of the
+YAML 1.1 surprises a plain ``yaml.safe_load`` would produce.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import difflib
+import re
+import unicodedata
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytz
+import yaml
+
+from .errors import EventsFileError, Problem
+from .model import EVENT_TYPES, STATUSES, Calendar, Event, Location, Project, Schedule, Text, sort_key
+
+MAX_BYTES = 5_000_000
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+DEFAULT_DURATION = dt.timedelta(hours=1)
+MAX_TITLE = 200
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_NULL = "tag:yaml.org,2002:null"
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?\Z")
+_DATETIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})(?:T|\s+)(.+)\Z")
+_URL = re.compile(r"(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)\Z", re.IGNORECASE)
+
+_TOP_FIELDS = {"calendar": True, "projects": False, "locations": False, "events": True}
+_CALENDAR_FIELDS = {"name": True, "description": False, "timezone": False, "organizer": False}
+_PROJECT_FIELDS = {
+    "name": True, "short_name": False, "description": False, "lead": False,
+    "start": False, "end": False, "url": False,
+}  # fmt: skip
+_LOCATION_FIELDS = {"name": True, "country": True, "timezone": False}
+_EVENT_FIELDS = {
+    "id": False, "title": True, "type": True, "project": False, "location": False,
+    "start": True, "end": False, "timezone": False, "description": False, "url": False,
+    "status": False,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Result:
+    """What checking a file found: the schedule (``None`` if there were errors) and all problems."""
+
+    schedule: Schedule | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+def load(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Schedule:
+    """The schedule in ``path``; raises ``EventsFileError`` listing every error."""
+    result = check_file(path, max_bytes=max_bytes)
+    if result.schedule is None:
+        raise EventsFileError(result.errors)
+    return result.schedule
+
+
+def check_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Result:
+    name = str(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        return Result(None, (Problem(f"cannot read the events file: {exc.strerror or exc}", name),))
+    return check(data, name, max_bytes=max_bytes)
+
+
+def check(data: bytes | str, filename: str = "events.yaml", *, max_bytes: int = MAX_BYTES) -> Result:
+    """Validate the text of an events file. Never raises for anything the file contains."""
+    reader = _Reader(filename)
+    text = reader.decode(data, max_bytes)
+    schedule = None
+    if text is not None:
+        root = reader.compose(text)
+        if root is not None:
+            schedule = reader.schedule(root)
+    problems = tuple(sorted(reader.problems, key=lambda p: (p.line, p.column)))
+    if any(p.severity == "error" for p in problems):
+        schedule = None
+    return Result(schedule, problems)
+
+
+def slugify(text: str) -> str:
+    """A URL-safe id from free text: 'Studieresa till Guldborgsund' -> 'studieresa-till-guldborgsund'."""
+    text = text.lower().translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+
+
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "œ": "oe"})
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@cache
+def country_timezone(country: str) -> str | None:
+    """The zone of a country that keeps one clock (all its zones at the same offset), else None."""
+    zones = pytz.country_timezones.get(country, [])
+    probe = dt.datetime(2020, 1, 15), dt.datetime(2020, 7, 15)
+    offsets = {tuple(pytz.timezone(z).utcoffset(t) for t in probe) for z in zones}
+    return zones[0] if len(offsets) == 1 else None
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class _Reader:
+    """Walks the composed YAML tree, building model values and collecting problems."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self._visited: set[int] = set()
+
+    # -- reporting ---------------------------------------------------------------
+
+    def error(self, node: Any, message: str, hint: str = "", severity: str = "error") -> None:
+        mark = getattr(node, "start_mark", node)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        self.problems.append(Problem(message, self.filename, line, column, hint, severity))
+
+    def warn(self, node: Any, message: str, hint: str = "") -> None:
+        self.error(node, message, hint, severity="warning")
+
+    # -- the file as a whole -----------------------------------------------------
+
+    def decode(self, data: bytes | str, max_bytes: int) -> str | None:
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogatepass")
+        if len(data) > max_bytes:
+            self.problems.append(Problem(
+                f"the file is larger than {max_bytes:,} bytes", self.filename, 1, 1,
+                "split old events into an archive file, or raise CALFEED_MAX_BYTES",
+            ))  # fmt: skip
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]  # a BOM from Windows editors is harmless
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.problems.append(Problem(
+                "the file is not valid UTF-8 text", self.filename, line, column,
+                "save it as UTF-8 (in most editors: Save As… > Encoding: UTF-8)",
+            ))  # fmt: skip
+            return None
+        text = text.replace("\r\n", "\n")
+        for number, line_text in enumerate(text.split("\n"), 1):
+            if "\x00" in line_text:
+                self.problems.append(Problem(
+                    "the file contains a NUL byte; it looks like binary data, not text",
+                    self.filename, number, line_text.index("\x00") + 1,
+                ))  # fmt: skip
+                return None
+            indent = len(line_text) - len(line_text.lstrip(" \t"))
+            if "\t" in line_text[:indent]:
+                self.problems.append(Problem(
+                    "a tab is used for indentation", self.filename, number,
+                    line_text.index("\t") + 1, "YAML indents with spaces only; replace the tab with spaces",
+                ))  # fmt: skip
+        return None if self.problems else text
+
+    def compose(self, text: str) -> Any:
+        try:
+            root = yaml.compose(text, Loader=_Parser)
+        except yaml.MarkedYAMLError as exc:
+            self._syntax_error(exc, text)
+            return None
+        except (yaml.YAMLError, RecursionError) as exc:
+            self.problems.append(Problem(f"the file is not valid YAML: {exc}", self.filename, 1, 1))
+            return None
+        if root is None:
+            self.problems.append(Problem(
+                "the file is empty", self.filename, 1, 1, "it needs at least 'calendar:' and 'events:'"
+            ))  # fmt: skip
+        return root
+
+    def _syntax_error(self, exc: yaml.MarkedYAMLError, text: str) -> None:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        column = mark.column + 1 if mark else 0
+        what = (exc.problem or "syntax error").replace("\t", "\\t")
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        lines = text.split("\n")
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        hint = "check the indentation and that every ':' is followed by a space"
+        if "found character '\\t'" in what:
+            hint = "YAML indents with spaces only; replace the tab with spaces"
+        elif '"' in shown or "'" in shown:
+            hint = "check that every quote you open is closed on the same value"
+        message = f"this is not valid YAML: {what}"
+        if shown:
+            message += f" — the line reads: {shown[:80]}"
+        self.problems.append(Problem(message, self.filename, line, column, hint))
+
+    # -- generic readers -----------------------------------------------------------
+
+    def _first_visit(self, node: Any) -> bool:
+        """False for a list or mapping reached a second time (through a YAML alias, *name),
+        which is how "billion laughs" files blow up, and for tags that would build objects."""
+        if not isinstance(node, yaml.ScalarNode):
+            if id(node) in self._visited:
+                self.error(node, "YAML aliases (*name) are not supported here", "write the value out in full")
+                return False
+            self._visited.add(id(node))
+        if node.tag not in _CORE_TAGS:
+            self.error(node, f"the YAML tag '{node.tag}' is not allowed", "remove the tag; write a plain value")
+            return False
+        return True
+
+    def mapping(self, node: Any, what: str) -> dict[str, tuple[Any, Any]] | None:
+        if not self._first_visit(node):
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} should be a set of 'key: value' lines, not {_kind(node)}")
+            return None
+        entries: dict[str, tuple[Any, Any]] = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                self.error(key, f"a key in {what} must be a plain word")
+                continue
+            if key.value in entries:
+                first = entries[key.value][0].start_mark.line + 1
+                self.error(key, f"'{key.value}' is given twice in {what} (first on line {first})",
+                           "keep one of them")  # fmt: skip
+                continue
+            entries[key.value] = (key, value)
+        return entries
+
+    def fields(self, node: Any, what: str, spec: dict[str, bool]) -> dict[str, Any] | None:
+        """The values of a mapping with known keys; reports unknown and missing ones."""
+        entries = self.mapping(node, what)
+        if entries is None:
+            return None
+        values: dict[str, Any] = {}
+        for name, (key, value) in entries.items():
+            if name not in spec:
+                hint = _suggest(name, spec) or f"allowed here: {', '.join(spec)}"
+                self.error(key, f"unknown key '{name}' in {what}", hint)
+            elif not _is_null(value):
+                values[name] = value
+        for name, required in spec.items():
+            if required and name not in values:
+                if name in entries:
+                    self.error(entries[name][0], f"'{name}' in {what} is empty", "give it a value")
+                else:
+                    self.error(node, f"{what} is missing '{name}'", f"add a line '{name}: …'")
+        return values
+
+    def sequence(self, node: Any, what: str) -> list[Any]:
+        if not self._first_visit(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} should be a list of items, each starting with '- '")
+            return []
+        return list(node.value)
+
+    def string(self, node: Any, what: str) -> str | None:
+        if not self._first_visit(node):
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"{what} should be a single value, not {_kind(node)}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.error(node, f"{what} is empty")
+            return None
+        return value
+
+    def text(self, node: Any, what: str) -> Text | None:
+        """Plain text, or a mapping with 'sv' and/or 'en' for a text in two languages."""
+        if isinstance(node, yaml.MappingNode):
+            parts = self.fields(node, what, {"sv": False, "en": False})
+            if parts is None:
+                return None
+            if not parts:
+                self.error(node, f"{what} has neither 'sv' nor 'en'")
+                return None
+            texts = {lang: self.string(value, f"{what} ({lang})") for lang, value in parts.items()}
+            return Text(sv=texts.get("sv") or "", en=texts.get("en") or "")
+        value = self.string(node, what)
+        return Text(sv=value) if value is not None else None
+
+    def choice(self, node: Any, what: str, choices: Any) -> str | None:
+        value = self.string(node, what)
+        if value is None:
+            return None
+        if value not in choices:
+            hint = _suggest(value, choices) or f"use one of: {', '.join(sorted(choices))}"
+            self.error(node, f"unknown {what} '{value}'", hint)
+            return None
+        return value
+
+    def slug(self, node: Any, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is not None and not _SLUG.match(value):
+            suggestion = slugify(value)
+            hint = f"use lower-case letters, digits and '-', e.g. '{suggestion}'" if suggestion else ""
+            self.error(node, f"{what} '{value}' cannot be used in a web address", hint)
+            return None
+        return value
+
+    def url(self, node: Any, what: str) -> str:
+        value = self.string(node, what)
+        if value is not None and not _URL.match(value):
+            self.error(node, f"{what} '{value}' is not a web or e-mail address",
+                       "it must start with https://, http:// or mailto:")  # fmt: skip
+            return ""
+        return value or ""
+
+    def timezone(self, node: Any, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is not None and value not in _timezones():
+            hint = _suggest(value, _timezones()) or "use a name like Europe/Stockholm"
+            self.error(node, f"unknown time zone '{value}'", hint)
+            return None
+        return value
+
+    def date(self, node: Any, what: str) -> dt.date | None:
+        value = self.string(node, what)
+        if value is None:
+            return None
+        if not _DATE.match(value):
+            self.error(node, f"{what} '{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2019-11-13")
+            return None
+        return self._real_date(node, what, value)
+
+    def _real_date(self, node: Any, what: str, value: str) -> dt.date | None:
+        year, month, day = map(int, value.split("-"))
+        if not 1 <= month <= 12:
+            self.error(node, f"{what} has month {month}; months run from 1 to 12")
+            return None
+        days = _calendar.monthrange(year, month)[1] if year >= 1 else 31
+        if not 1 <= day <= days:
+            name = dt.date(2000, month, 1).strftime("%B")
+            self.error(node, f"{what} {year:04}-{month:02}-{day:02} does not exist: {name} {year} has {days} days")
+            return None
+        return dt.date(year, month, day)
+
+    def time(self, node: Any, what: str, value: str) -> dt.time | None:
+        match = _TIME.match(value)
+        if not match:
+            self.error(node, f"{what} '{value}' is not a time", "write it as HH:MM, e.g. 09:30")
+            return None
+        hour, minute, second = (int(g or 0) for g in match.groups())
+        if hour > 23 or minute > 59 or second > 59:
+            self.error(node, f"{what} {value} is not a time of day", "hours run 00–23 and minutes 00–59")
+            return None
+        return dt.time(hour, minute, second)
+
+    def when(self, node: Any, what: str, day: dt.date | None = None) -> dt.date | dt.datetime | None:
+        """A date (all day), a date and time, or — when ``day`` is given — a time on that day."""
+        value = self.string(node, what)
+        if value is None:
+            return None
+        if _DATE.match(value):
+            return self._real_date(node, what, value)
+        if day is not None and _TIME.match(value):
+            clock = self.time(node, what, value)
+            return dt.datetime.combine(day, clock) if clock else None
+        match = _DATETIME.match(value)
+        if not match or not _DATE.match(match.group(1)):
+            self.error(node, f"{what} '{value}' is not a date or a date and time",
+                       "write YYYY-MM-DD for a whole day or YYYY-MM-DD HH:MM for a time")  # fmt: skip
+            return None
+        date = self._real_date(node, what, match.group(1))
+        clock = self.time(node, what, match.group(2).strip())
+        return dt.datetime.combine(date, clock) if date and clock else None
+
+    # -- the schedule ---------------------------------------------------------------
+
+    def schedule(self, root: Any) -> Schedule | None:
+        top = self.fields(root, "the file", _TOP_FIELDS)
+        if top is None:
+            return None
+        calendar = self.calendar(top["calendar"]) if "calendar" in top else None
+        zone = calendar.timezone if calendar else DEFAULT_TIMEZONE
+        projects = self.keyed(top.get("projects"), "projects", "project", self.project)
+        locations = self.keyed(top.get("locations"), "locations", "location", lambda s, n: self.location(s, n, zone))
+        events = self.events(top.get("events"), zone, projects, locations) if "events" in top else []
+        if calendar is None:
+            return None
+        return Schedule(calendar, projects, locations, tuple(sorted(events, key=sort_key)))
+
+    def calendar(self, node: Any) -> Calendar | None:
+        values = self.fields(node, "calendar", _CALENDAR_FIELDS)
+        if values is None:
+            return None
+        name = self.text(values["name"], "the calendar name") if "name" in values else None
+        zone = self.timezone(values["timezone"], "calendar timezone") if "timezone" in values else None
+        description = self.text(values["description"], "the calendar description") if "description" in values else None
+        organizer = self.string(values["organizer"], "the organizer") if "organizer" in values else None
+        if name is None:
+            return None
+        return Calendar(name, description or Text(), zone or DEFAULT_TIMEZONE, organizer or "")
+
+    def keyed(self, node: Any, section: str, what: str, read: Callable[[str, Any], Any]) -> dict[str, Any]:
+        if node is None:
+            return {}
+        entries = self.mapping(node, f"'{section}'")
+        items = {}
+        for slug, (key, value) in (entries or {}).items():
+            if not _SLUG.match(slug):
+                hint = f"use lower-case letters, digits and '-', e.g. '{slugify(slug)}'"
+                self.error(key, f"the {what} key '{slug}' cannot be used in a web address", hint)
+                continue
+            item = read(slug, value)
+            if item is not None:
+                items[slug] = item
+        return items
+
+    def project(self, slug: str, node: Any) -> Project | None:
+        what = f"project '{slug}'"
+        values = self.fields(node, what, _PROJECT_FIELDS)
+        if values is None:
+            return None
+        read = {
+            "name": self.text, "short_name": self.text, "description": self.text,
+            "lead": self.string, "start": self.date, "end": self.date, "url": self.url,
+        }  # fmt: skip
+        got = {name: read[name](value, f"the {name.replace('_', ' ')} of {what}") for name, value in values.items()}
+        if got.get("start") and got.get("end") and got["end"] < got["start"]:
+            self.error(values["end"], f"{what} ends before it starts", "check the start and end dates")
+        if got.get("name") is None:
+            return None
+        return Project(slug=slug, **{k: v for k, v in got.items() if v is not None})
+
+    def location(self, slug: str, node: Any, calendar_zone: str) -> Location | None:
+        what = f"location '{slug}'"
+        values = self.fields(node, what, _LOCATION_FIELDS)
+        if values is None:
+            return None
+        name = self.text(values["name"], f"the name of {what}") if "name" in values else None
+        country = self.country(values["country"], what) if "country" in values else None
+        zone = self.timezone(values["timezone"], f"timezone of {what}") if "timezone" in values else None
+        if name is None or country is None:
+            return None
+        if zone is None and "timezone" not in values:
+            zone = country_timezone(country)
+            if zone is None:
+                zone = calendar_zone
+                self.warn(values["country"], f"{what}: the country has several time zones; using {calendar_zone}",
+                          "add 'timezone:' to the location")  # fmt: skip
+        return Location(slug, name, country, zone or calendar_zone)
+
+    def country(self, node: Any, what: str) -> str | None:
+        value = self.string(node, f"the country of {what}")
+        if value is None:
+            return None
+        code = value.upper()
+        if code not in pytz.country_names:
+            by_name = {n.lower(): c for c, n in pytz.country_names.items()}
+            hint = f"use the code {by_name[value.lower()]}" if value.lower() in by_name else (
+                "use the two-letter ISO 3166 code, e.g. SE, DK, PL, DE, LT")  # fmt: skip
+            self.error(node, f"unknown country code '{value}'", hint)
+            return None
+        return code
+
+    def events(self, node: Any, calendar_zone: str, projects: dict, locations: dict) -> list[Event]:
+        events: list[Event] = []
+        first_line: dict[str, int] = {}
+        for item in self.sequence(node, "'events'"):
+            event = self.event(item, calendar_zone, projects, locations)
+            explicit = _value_of(item, "id")
+            if event is not None:
+                event_id = event.id
+            elif isinstance(explicit, yaml.ScalarNode):
+                event_id = explicit.value.strip()  # still count it, so a duplicate is reported now
+            else:
+                continue
+            if event_id in first_line:
+                hint = "give each event its own id" if explicit is not None else (
+                    "two events have the same title and date; give one of them an 'id:'")  # fmt: skip
+                self.error(explicit or item, f"the id '{event_id}' is already used by the event on "
+                           f"line {first_line[event_id]}", hint)  # fmt: skip
+                continue
+            first_line[event_id] = item.start_mark.line + 1
+            if event is not None:
+                events.append(event)
+        return events
+
+    def event(self, node: Any, calendar_zone: str, projects: dict, locations: dict) -> Event | None:
+        line = node.start_mark.line + 1
+        what = f"the event on line {line}"
+        values = self.fields(node, what, _EVENT_FIELDS)
+        if values is None:
+            return None
+        ok = True
+
+        title = self.text(values["title"], f"the title of {what}") if "title" in values else None
+        if title and max(len(title.sv), len(title.en)) > MAX_TITLE:
+            self.warn(values["title"], f"the title of {what} is over {MAX_TITLE} characters",
+                      "calendars cut long titles; move details to 'description'")  # fmt: skip
+        kind = self.choice(values["type"], "event type", EVENT_TYPES) if "type" in values else None
+        project = self.reference(values.get("project"), "project", projects)
+        location = self.reference(values.get("location"), "location", locations)
+        status = self.choice(values["status"], "status", STATUSES) if "status" in values else "confirmed"
+        description = self.text(values["description"], f"the description of {what}") if "description" in values else None
+        url = self.url(values["url"], f"the url of {what}") if "url" in values else ""
+        ok = all(v is not None for v in (title, kind, status)) and project is not False and location is not False
+
+        if "timezone" in values:
+            zone_name = self.timezone(values["timezone"], f"timezone of {what}")
+            ok = ok and zone_name is not None
+        elif location:
+            zone_name = locations[location].timezone
+        else:
+            zone_name = calendar_zone
+        start = self.when(values["start"], "start") if "start" in values else None
+        end = self.end(values.get("end"), start, zone_name)
+        if start is None or end is None or not ok or zone_name is None:
+            return None
+        if isinstance(start, dt.datetime):
+            start = self.localize(values["start"], start, zone_name)
+            end = self.localize(values.get("end", values["start"]), end, zone_name)
+            if start is None or end is None:
+                return None
+
+        if "id" in values:
+            event_id = self.slug(values["id"], "the id")
+            if event_id is None:
+                return None
+        else:
+            event_id = f"{(start if not isinstance(start, dt.datetime) else start.date()).isoformat()}-" + (
+                slugify(title.get()) or "event")  # fmt: skip
+            self.warn(node, f"{what} has no 'id'; using '{event_id}'",
+                      "without an id, editing its title or date makes subscribers see a new event; "
+                      "run 'calfeed add-ids' to fix them in place")  # fmt: skip
+        return Event(
+            id=event_id, title=title, type=kind, start=start, end=end, project=project or "",
+            location=location or "", description=description or Text(), url=url, status=status, line=line,
+        )  # fmt: skip
+
+    def reference(self, node: Any, what: str, known: dict) -> str | None | bool:
+        """The key of a project or location; ``None`` when absent, ``False`` when wrong."""
+        if node is None:
+            return None
+        value = self.string(node, what)
+        if value is None:
+            return False
+        if value not in known:
+            hint = _suggest(value, known) or (
+                f"known {what}s: {', '.join(known)}" if known else f"add it under '{what}s:' first")  # fmt: skip
+            self.error(node, f"unknown {what} '{value}'", hint)
+            return False
+        return value
+
+    def end(self, node: Any, start: dt.date | dt.datetime | None, zone: str | None) -> Any:
+        if start is None:
+            if node is not None:
+                self.when(node, "end")  # still report a malformed end
+            return None
+        if node is None:
+            return start + DEFAULT_DURATION if isinstance(start, dt.datetime) else start
+        day = start.date() if isinstance(start, dt.datetime) else None
+        end = self.when(node, "end", day)
+        if end is None:
+            return None
+        if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
+            if isinstance(start, dt.datetime):
+                self.error(node, "the event starts at a time but its end is a date",
+                           "give the end a time too, e.g. 2019-12-05 16:00, or just 16:00")  # fmt: skip
+            else:
+                self.error(node, "the event starts on a date but its end has a time",
+                           "give both a time, or both only a date for a whole-day event")  # fmt: skip
+            return None
+        if end < start:
+            self.error(node, f"the event ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})"
+                       if isinstance(end, dt.datetime) else
+                       f"the event ends ({end}) before it starts ({start})",
+                       "check the dates; for a whole-day event 'end' is the last day")  # fmt: skip
+            return None
+        return end
+
+    def localize(self, node: Any, naive: dt.datetime, zone_name: str) -> dt.datetime | None:
+        zone = zoneinfo.ZoneInfo(zone_name)
+        aware = naive.replace(tzinfo=zone)
+        if aware.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
+            self.error(node, f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: "
+                       "the clocks are moved forward then", "pick a time an hour later")  # fmt: skip
+            return None
+        return aware
+
+
+def _is_null(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL and node.style is None
+
+
+def _kind(node: Any) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a set of 'key: value' lines"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"the single value '{node.value}'"
+
+
+def _value_of(node: Any, key: str) -> Any:
+    for k, v in getattr(node, "value", []) if isinstance(node, yaml.MappingNode) else []:
+        if k.value == key:
+            return v
+    return None

@@ -1,0 +1,173 @@
+"""The schedule as immutable values, and pure functions over it.
+
+Layer: model. Imports only the standard library and ``errors``; never Flask, never I/O,
+never the clock: whatever depends on "now" takes it as an argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+EVENT_TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
+STATUSES = ("confirmed", "tentative", "cancelled")
+LANGUAGES = ("sv", "en")  # the first is the default
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text given in Swedish, English or both; each falls back to the other."""
+
+    sv: str = ""
+    en: str = ""
+
+    def get(self, lang: str = "sv") -> str:
+        if lang == "en":
+            return self.en or self.sv
+        return self.sv or self.en
+
+    def __bool__(self) -> bool:
+        return bool(self.sv or self.en)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    name: Text
+    description: Text = Text()
+    timezone: str = "Europe/Stockholm"
+    organizer: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    slug: str
+    name: Text
+    short_name: Text = Text()
+    description: Text = Text()
+    lead: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    url: str = ""
+
+    @property
+    def label(self) -> Text:
+        """The name used where space is short: feed titles, badges."""
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class Location:
+    slug: str
+    name: Text
+    country: str  # ISO 3166-1 alpha-2
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One activity. All-day events have date start/end, timed ones aware datetimes.
+
+    For an all-day event ``end`` is the last day (inclusive), as staff write it;
+    ``end_exclusive`` is the day after, as iCalendar wants it.
+    """
+
+    id: str
+    title: Text
+    type: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    project: str = ""
+    location: str = ""
+    description: Text = Text()
+    url: str = ""
+    status: str = "confirmed"
+    line: int = 0  # where the event starts in the events file, for messages
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def end_exclusive(self) -> dt.date | dt.datetime:
+        if self.all_day:
+            return self.end + dt.timedelta(days=1)
+        return self.end
+
+    def first_day(self, tz: dt.tzinfo) -> dt.date:
+        if isinstance(self.start, dt.datetime):
+            return self.start.astimezone(tz).date()
+        return self.start
+
+    def last_day(self, tz: dt.tzinfo) -> dt.date:
+        """The last calendar day the event touches, seen from ``tz``."""
+        if isinstance(self.end, dt.datetime):
+            local_end = self.end.astimezone(tz)
+            # An event ending at midnight does not touch the next day.
+            if local_end.time() == dt.time(0) and local_end.date() > self.first_day(tz):
+                return local_end.date() - dt.timedelta(days=1)
+            return local_end.date()
+        return self.end
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Everything in one events file, validated. Events are sorted by start."""
+
+    calendar: Calendar
+    projects: Mapping[str, Project]
+    locations: Mapping[str, Location]
+    events: tuple[Event, ...]
+    by_id: Mapping[str, Event] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {e.id: e for e in self.events})
+
+
+def sort_key(event: Event) -> tuple[dt.datetime, str]:
+    """Chronological order; an all-day event sorts at the start of its day in UTC."""
+    start = event.start
+    if not isinstance(start, dt.datetime):
+        start = dt.datetime.combine(start, dt.time(0), dt.timezone.utc)
+    return (start.astimezone(dt.timezone.utc), event.id)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A selection of events: OR within a facet, AND across facets. ``None`` matches all."""
+
+    projects: frozenset[str] | None = None
+    locations: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    hide_cancelled: bool = False
+
+    def matches(self, event: Event) -> bool:
+        return (
+            (self.projects is None or event.project in self.projects)
+            and (self.locations is None or event.location in self.locations)
+            and (self.types is None or event.type in self.types)
+            and not (self.hide_cancelled and event.status == "cancelled")
+        )
+
+    def narrow(self, facet: str, values: Iterable[str]) -> Filter:
+        """This filter AND ``facet`` in ``values`` (a path segment on top of the query)."""
+        current = getattr(self, facet)
+        wanted = frozenset(values)
+        return replace(self, **{facet: wanted if current is None else current & wanted})
+
+    def __bool__(self) -> bool:
+        return not (self.projects is None and self.locations is None and self.types is None)
+
+
+def select(events: Iterable[Event], selection: Filter) -> list[Event]:
+    return [e for e in events if selection.matches(e)]
+
+
+def upcoming(events: Iterable[Event], today: dt.date, tz: dt.tzinfo) -> list[Event]:
+    """Events not yet ended on ``today`` (in ``tz``), soonest first."""
+    return [e for e in events if e.last_day(tz) >= today]
+
+
+def past(events: Iterable[Event], today: dt.date, tz: dt.tzinfo) -> list[Event]:
+    """Events that ended before ``today`` (in ``tz``), most recent first."""
+    return sorted((e for e in events if e.last_day(tz) < today), key=sort_key, reverse=True)

@@ -1,0 +1,66 @@
+"""The web layer: Flask app factory. Blueprints: ``feeds`` (.ics), ``pages`` (HTML), ``api`` (JSON).
+
+Layer: web. Imports everything below it; nothing below imports this.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..store import Store
+
+DEFAULTS: dict[str, Any] = {
+    "CALFEED_EVENTS": "events.yaml",  # the events file
+    "CALFEED_LEDGER": "",  # SEQUENCE memory; empty: <events file stem>.ledger.json beside it
+    "CALFEED_BASE_URL": "",  # public address, e.g. https://kalender.regionkalmar.se; empty: from the request
+    "CALFEED_UID_DOMAIN": "",  # right-hand side of every UID; empty: host of CALFEED_BASE_URL
+    "CALFEED_REFRESH": "PT6H",  # how often clients should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL)
+    "CALFEED_PAST_DAYS": -1,  # how far back feeds reach, in days; -1: all past events
+    "CALFEED_MAX_BYTES": 5_000_000,  # largest events file accepted
+    "CALFEED_RELOAD_SECONDS": 1.0,  # how often to look for a changed events file
+    "CALFEED_PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-* headers to trust
+}
+FALLBACK_UID_DOMAIN = "calfeed.regionkalmar.se"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; raises ``EventsFileError`` (with every problem) on an invalid events file."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(_from_environment())
+    app.config.update(test_config or {})
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    app.extensions["calfeed"] = Store(
+        app.config["CALFEED_EVENTS"],
+        ledger=app.config["CALFEED_LEDGER"] or True,
+        max_bytes=int(app.config["CALFEED_MAX_BYTES"]),
+        check_every=float(app.config["CALFEED_RELOAD_SECONDS"]),
+    )
+    if int(app.config["CALFEED_PROXY_HOPS"]):
+        hops = int(app.config["CALFEED_PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
+
+    from . import api, errors, feeds, i18n, pages
+
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    return app
+
+
+def _from_environment() -> dict[str, Any]:
+    """CALFEED_* variables, typed like their defaults."""
+    config: dict[str, Any] = {}
+    for key, default in DEFAULTS.items():
+        if key in os.environ:
+            config[key] = type(default)(os.environ[key])
+    return config

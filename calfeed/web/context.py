@@ -1,0 +1,128 @@
+"""Per-request helpers shared by the blueprints: the current snapshot, language, filters, links.
+
+Layer: web.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, request, url_for
+
+from .. import ics
+from ..model import EVENT_TYPES, Event, Filter
+from ..store import Snapshot, Store
+
+FACETS = {"project": "projects", "location": "locations", "type": "types"}
+
+
+class BadRequest(Exception):
+    """A query parameter with a value we do not know; rendered as a 400 naming the valid ones."""
+
+    def __init__(self, message: str, valid: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.valid = valid or []
+
+
+def snapshot() -> Snapshot:
+    store: Store = current_app.extensions["calfeed"]
+    return store.current()
+
+
+def lang_route(bp: Blueprint, rule: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view at ``rule`` (Swedish) and at ``/en`` + ``rule`` (English), one endpoint."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        bp.add_url_rule(rule, view_func=view, defaults={"lang": "sv"}, **options)
+        bp.add_url_rule("/<any(en):lang>" + rule, view_func=view, **options)
+        return view
+
+    return register
+
+
+def facet_values(name: str) -> list[str]:
+    """The valid values of a filter facet in the current schedule."""
+    schedule = snapshot().schedule
+    if name == "project":
+        return list(schedule.projects)
+    if name == "location":
+        return list(schedule.locations)
+    return list(EVENT_TYPES)
+
+
+def query_filter() -> Filter:
+    """The filter in the query string: each facet repeatable (OR), facets combined (AND)."""
+    chosen: dict[str, frozenset[str] | None] = {}
+    for name, attribute in FACETS.items():
+        values = [v.strip() for raw in request.args.getlist(name) for v in raw.split(",")]
+        if not values:
+            chosen[attribute] = None
+            continue
+        valid = facet_values(name)
+        unknown = [v for v in values if v not in valid]
+        if unknown:
+            shown = unknown[0][:40] or "(empty)"
+            raise BadRequest(f"unknown {name} '{shown}'", valid)
+        chosen[attribute] = frozenset(values)
+    cancelled = request.args.get("cancelled", "show")
+    if cancelled not in ("show", "hide"):
+        raise BadRequest("cancelled must be 'show' or 'hide'", ["show", "hide"])
+    return Filter(hide_cancelled=cancelled == "hide", **chosen)
+
+
+def query_args(selection: Filter, path_values: dict[str, str] | None = None) -> dict[str, Any]:
+    """The query string that reproduces ``selection``, in one canonical order, leaving out
+    the facet a path segment already fixes (``/projects/umbrella.ics`` needs no ?project=)."""
+    fixed = set((path_values or {}).values())
+    args: dict[str, Any] = {}
+    for name, attribute in FACETS.items():
+        values = getattr(selection, attribute)
+        if values is not None and not (len(values) == 1 and values <= fixed):
+            args[name] = sorted(values)
+    if selection.hide_cancelled:
+        args["cancelled"] = "hide"
+    return args
+
+
+def known(kind: str, slug: str) -> None:
+    """404 for a slug in a path that the schedule does not have."""
+    if slug not in facet_values(kind):
+        abort(404)
+
+
+def calendar_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(snapshot().schedule.calendar.timezone)
+
+
+def today() -> dt.date:
+    """Today where the calendar is (freezegun-friendly: reads the clock here and only here)."""
+    return dt.datetime.now(calendar_zone()).date()
+
+
+def base_url() -> str:
+    return (current_app.config["CALFEED_BASE_URL"] or request.url_root).rstrip("/")
+
+
+def absolute(endpoint: str, **values: Any) -> str:
+    return base_url() + url_for(endpoint, **values)
+
+
+def uid_domain() -> str:
+    configured = current_app.config["CALFEED_UID_DOMAIN"]
+    if configured:
+        return configured
+    return urlsplit(current_app.config["CALFEED_BASE_URL"]).hostname or "calfeed.regionkalmar.se"
+
+
+def ics_context(lang: str) -> ics.Context:
+    current = snapshot()
+
+    def page_url(event: Event) -> str:
+        return absolute("pages.event", event_id=event.id, lang=lang)
+
+    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)

@@ -1,0 +1,108 @@
+"""Blueprint ``feeds``: every .ics URL. The bytes themselves are built in ``calfeed.ics``.
+
+Layer: web.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from .. import ics
+from ..labels import type_plural
+from ..model import Filter, Schedule, select
+from .context import (
+    BadRequest, absolute, calendar_zone, ics_context, known, lang_route, query_args, query_filter, snapshot, today,
+)  # fmt: skip
+from .responses import cached, send
+
+bp = Blueprint("feeds", __name__)
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+@lang_route(bp, "/calendar.ics")
+def everything(lang: str) -> Response:
+    return _feed(lang, query_filter(), "feeds.everything", {})
+
+
+@lang_route(bp, "/projects/<slug>.ics")
+def project(lang: str, slug: str) -> Response:
+    known("project", slug)
+    return _feed(lang, query_filter().narrow("projects", [slug]), "feeds.project", {"slug": slug})
+
+
+@lang_route(bp, "/locations/<slug>.ics")
+def location(lang: str, slug: str) -> Response:
+    known("location", slug)
+    return _feed(lang, query_filter().narrow("locations", [slug]), "feeds.location", {"slug": slug})
+
+
+@lang_route(bp, "/types/<slug>.ics")
+def event_type(lang: str, slug: str) -> Response:
+    known("type", slug)
+    return _feed(lang, query_filter().narrow("types", [slug]), "feeds.event_type", {"slug": slug})
+
+
+@lang_route(bp, "/events/<event_id>.ics")
+def event(lang: str, event_id: str) -> Response:
+    lang = _language(lang)
+    found = snapshot().schedule.by_id.get(event_id)
+    if found is None:
+        abort(404)
+    entry = cached(("event.ics", event_id, lang), lambda: ics.calendar([found], ics_context(lang), None))
+    return send(entry, CALENDAR, download=f"{event_id}.ics")
+
+
+def _language(lang: str) -> str:
+    chosen = request.args.get("lang", lang)
+    if chosen not in ("sv", "en"):
+        raise BadRequest("lang must be 'sv' or 'en'", ["sv", "en"])
+    return chosen
+
+
+def _past_days() -> int:
+    raw = request.args.get("past")
+    if raw is None:
+        return int(current_app.config["CALFEED_PAST_DAYS"])
+    if not raw.isdigit() or len(raw) > 6:
+        raise BadRequest("past must be a whole number of days, e.g. past=90")
+    return int(raw)
+
+
+def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, str]) -> Response:
+    lang = _language(lang)
+    past_days = _past_days()
+    oldest = today() - dt.timedelta(days=past_days) if past_days >= 0 else None
+    key = ("feed", endpoint, tuple(path_values.items()), selection, lang, oldest)
+
+    def build() -> bytes:
+        schedule = snapshot().schedule
+        events = select(schedule.events, selection)
+        if oldest is not None:
+            zone = calendar_zone()
+            events = [e for e in events if e.last_day(zone) >= oldest]
+        url = absolute(endpoint, lang=lang, **path_values, **query_args(selection, path_values))
+        if past_days >= 0 and "past" in request.args:
+            url += ("&" if "?" in url else "?") + f"past={past_days}"
+        name = feed_title(schedule, selection, lang)
+        info = ics.FeedInfo(name, schedule.calendar.description.get(lang) or name, url,
+                            current_app.config["CALFEED_REFRESH"])  # fmt: skip
+        return ics.calendar(events, ics_context(lang), info)
+
+    return send(cached(key, build), CALENDAR)
+
+
+def feed_title(schedule: Schedule, selection: Filter, lang: str) -> str:
+    """'Umbrella – utbildningar – Region Kalmar län'; the calendar's own name when unfiltered."""
+    parts = []
+    if selection.projects is not None:
+        parts.append(", ".join(schedule.projects[p].label.get(lang) for p in sorted(selection.projects)))
+    if selection.types is not None:
+        parts.append(", ".join(type_plural(t, lang) for t in sorted(selection.types)))
+    if selection.locations is not None:
+        parts.append(", ".join(schedule.locations[p].name.get(lang) for p in sorted(selection.locations)))
+    if not parts:
+        return schedule.calendar.name.get(lang)
+    organizer = schedule.calendar.organizer
+    return " – ".join(parts + ([organizer] if organizer else []))

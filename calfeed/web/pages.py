@@ -1,0 +1,117 @@
+"""Blueprint ``pages``: where a page is rendered. Agenda, past events, event, project, location.
+
+Layer: web.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from ..model import Event, Filter, past, select, upcoming
+from .context import absolute, calendar_zone, known, lang_route, query_args, query_filter, snapshot, today
+
+bp = Blueprint("pages", __name__)
+PAGE_SIZE = 20
+
+
+def by_month(events: list[Event]) -> list[tuple[Any, list[Event]]]:
+    zone = calendar_zone()
+    return [(month, list(group)) for month, group in
+            itertools.groupby(events, key=lambda e: e.first_day(zone).replace(day=1))]  # fmt: skip
+
+
+def _common(selection: Filter, lang: str) -> dict[str, Any]:
+    return {"schedule": snapshot().schedule, "selection": selection, "lang": lang,
+            "today": today(), "zone": calendar_zone(), "query": query_args(selection)}  # fmt: skip
+
+
+@lang_route(bp, "/")
+def agenda(lang: str) -> str:
+    selection = query_filter()
+    schedule = snapshot().schedule
+    chosen = select(schedule.events, selection)
+    coming = upcoming(chosen, today(), calendar_zone())
+    return render_template("agenda.html", months=by_month(coming), has_past=len(coming) < len(chosen),
+                           feed=("feeds.everything", {}), **_common(selection, lang))  # fmt: skip
+
+
+@lang_route(bp, "/past")
+def past_events(lang: str) -> str:
+    selection = query_filter()
+    chosen = past(select(snapshot().schedule.events, selection), today(), calendar_zone())
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    pages = max(1, -(-len(chosen) // PAGE_SIZE))
+    if number > pages:
+        abort(404)
+    shown = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    return render_template("past.html", events=shown, page=number, pages=pages,
+                           feed=("feeds.everything", {}), **_common(selection, lang))  # fmt: skip
+
+
+@lang_route(bp, "/events/<event_id>")
+def event(lang: str, event_id: str) -> str:
+    found = snapshot().schedule.by_id.get(event_id)
+    if found is None:
+        abort(404)
+    return render_template("event.html", event=found, **_common(Filter(), lang))
+
+
+@lang_route(bp, "/projects/<slug>")
+def project(lang: str, slug: str) -> str:
+    known("project", slug)
+    selection = query_filter().narrow("projects", [slug])
+    return _scoped("project.html", selection, lang, ("feeds.project", {"slug": slug}),
+                   project=snapshot().schedule.projects[slug])  # fmt: skip
+
+
+@lang_route(bp, "/locations/<slug>")
+def location(lang: str, slug: str) -> str:
+    known("location", slug)
+    selection = query_filter().narrow("locations", [slug])
+    return _scoped("location.html", selection, lang, ("feeds.location", {"slug": slug}),
+                   location=snapshot().schedule.locations[slug])  # fmt: skip
+
+
+def _scoped(template: str, selection: Filter, lang: str, feed: tuple[str, dict[str, str]], **extra: Any) -> str:
+    chosen = select(snapshot().schedule.events, selection)
+    context = _common(selection, lang)
+    context["query"] = query_args(selection, feed[1])
+    return render_template(
+        template, upcoming_events=upcoming(chosen, today(), calendar_zone()),
+        past_events=past(chosen, today(), calendar_zone()), feed=feed, **context, **extra,
+    )  # fmt: skip
+
+
+@bp.app_context_processor
+def helpers() -> dict[str, Any]:
+    """Functions the templates call: links to this page in another language, feeds, subscriptions."""
+    from .. import subscribe
+    from ..ics import location_text, summary
+    from .feeds import feed_title
+
+    def page_in(lang: str) -> str:
+        values = {**(request.view_args or {}), "lang": lang}
+        return url_for(request.endpoint or "pages.agenda", **values, **request.args.to_dict(flat=False))
+
+    def feed_links(feed: tuple[str, dict[str, str]], query: dict[str, Any], lang: str, name: str) -> dict[str, str]:
+        endpoint, values = feed
+        return subscribe.feed_links(absolute(endpoint, lang=lang, **values, **query), name)
+
+    def feed_name(selection: Filter, lang: str) -> str:
+        return feed_title(snapshot().schedule, selection, lang)
+
+    def describe(selection: Filter, lang: str) -> str:
+        return feed_title(snapshot().schedule, selection, lang)
+
+    def event_links(event: Event, lang: str) -> dict[str, str]:
+        schedule = snapshot().schedule
+        page = absolute("pages.event", event_id=event.id, lang=lang)
+        details = f"{event.description.get(lang)}\n\n{page}".strip()
+        return subscribe.event_links(event, summary(event, lang), details, location_text(event, schedule, lang))
+
+    return {"page_in": page_in, "feed_links": feed_links, "feed_name": feed_name, "describe": describe,
+            "event_links": event_links}  # fmt: skip

@@ -1,0 +1,53 @@
+"""Responses built once per snapshot and answered from memory: strong ETag, gzip, 304s.
+
+Layer: web.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Callable, Hashable
+
+from flask import Response, request
+
+from .context import snapshot
+
+MAX_ENTRIES = 1024
+
+
+class Cached:
+    __slots__ = ("body", "gzipped", "etag")
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same bytes every build
+        self.etag = hashlib.sha256(body).hexdigest()[:32]
+
+
+def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
+    """The bytes for ``key`` in the current snapshot, built on first use."""
+    cache = snapshot().cache
+    entry = cache.get(key)
+    if entry is None:
+        entry = Cached(build())
+        if len(cache) >= MAX_ENTRIES:
+            cache.pop(next(iter(cache)))
+        cache[key] = entry
+    return entry
+
+
+def send(entry: Cached, content_type: str, *, max_age: int = 300, download: str | None = None) -> Response:
+    """A 200 (or 304) for ``entry``, gzip-encoded when the client asks for it."""
+    use_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    response = Response(entry.gzipped if use_gzip else entry.body, content_type=content_type)
+    if use_gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(entry.etag + ("-gz" if use_gzip else ""))
+    response.last_modified = snapshot().revisions.last_modified
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if download:
+        response.headers["Content-Disposition"] = f'attachment; filename="{download}"'
+    return response.make_conditional(request)

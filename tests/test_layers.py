@@ -1,0 +1,34 @@
+"""Dependencies point one way: model at the bottom, Flask only in the web layer and the CLI."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
+NO_FLASK = {"errors", "model", "labels", "dates", "subscribe", "loader", "ledger", "store", "ics"}
+PURE = {"errors", "model"}
+
+
+def imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add(("." * node.level) + (node.module or ""))
+    return names
+
+
+def test_only_web_and_cli_import_flask():
+    for name in NO_FLASK:
+        found = imports(PACKAGE / f"{name}.py")
+        assert not any(n.split(".")[0] in ("flask", "werkzeug") for n in found), name
+        assert not any(n.startswith((".web", ".cli")) for n in found), name
+
+
+def test_model_and_errors_do_no_io_and_import_no_upper_layer():
+    for name in PURE:
+        found = imports(PACKAGE / f"{name}.py")
+        assert not found & {"os", "pathlib", "yaml", "icalendar", "io"}, name
+        assert not any(n in (".loader", ".ics", ".store", ".ledger") for n in found), name
