@@ -15,7 +15,8 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
-	@if [ -f package.json ]; then npm ci --silent --no-audit --no-fund; fi
+	npm ci --silent --no-audit --no-fund
+	tools/install-chromium
 
 run: install
 	$(BIN)/calfeed serve --events events.yaml
