@@ -6,11 +6,12 @@ The .po files are read with Babel at start-up, so there is no compile step to fo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from babel.messages.pofile import read_po
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 from .. import dates, labels
 from ..model import LANGUAGES
@@ -30,10 +31,32 @@ def load_catalogs() -> dict[str, dict[str, str]]:
 
 
 def current_lang() -> str:
-    lang = getattr(g, "lang", None)
-    if lang is None:
-        lang = (request.view_args or {}).get("lang", "sv") if request else "sv"
-    return lang if lang in LANGUAGES else "sv"
+    """The page's language: the route's ``lang``; for a URL no route matched (a 404), its ``/en`` prefix."""
+    if not has_request_context():
+        return LANGUAGES[0]
+    lang = getattr(g, "lang", None) or (request.view_args or {}).get("lang") or language_of_path(request.path)
+    return lang if lang in LANGUAGES else LANGUAGES[0]
+
+
+def language_of_path(path: str) -> str:
+    """'/en/…' and '/en' are English; everything else is Swedish, the default."""
+    return "en" if path == "/en" or path.startswith("/en/") else LANGUAGES[0]
+
+
+_UNKNOWN = re.compile(r"unknown (project|location|type) '(.*)'", re.S)
+_FACETS = {"project": "Project", "location": "Place", "type": "Type"}
+
+
+def explain(message: str, gettext: Any) -> str:
+    """A 400's message (written in English for JSON clients) in the page's language."""
+    unknown = _UNKNOWN.fullmatch(message)
+    if unknown:
+        facet, value = unknown.groups()
+        if value == "(empty)":
+            return gettext("%(facet)s: no value was given.", facet=gettext(_FACETS[facet]))
+        return gettext("%(facet)s “%(value)s” is not in the calendar.", facet=gettext(_FACETS[facet]), value=value)
+    name = message.split(" ", 1)[0]
+    return gettext("The value of “%(name)s” is not valid.", name=name)
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +67,7 @@ def init_app(app: Flask) -> None:
         return text % variables if variables else text
 
     app.jinja_env.globals.update(
+        explain=lambda message: explain(message, gettext),
         _=gettext,
         gettext=gettext,
         current_lang=current_lang,

@@ -8,10 +8,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from .. import jsonld
 from ..model import Event, Filter, past, select, upcoming
 from .context import absolute, calendar_zone, known, lang_route, query_args, query_filter, snapshot, today
+from .i18n import current_lang
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 20
@@ -48,7 +50,7 @@ def past_events(lang: str) -> str:
     if number > pages:
         abort(404)
     shown = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    return render_template("past.html", events=shown, page=number, pages=pages,
+    return render_template("past.html", events=shown, months=by_month(shown), page=number, pages=pages,
                            feed=("feeds.everything", {}), **_common(selection, lang))  # fmt: skip
 
 
@@ -57,7 +59,10 @@ def event(lang: str, event_id: str) -> str:
     found = snapshot().schedule.by_id.get(event_id)
     if found is None:
         abort(404)
-    return render_template("event.html", event=found, **_common(Filter(), lang))
+    schedule = snapshot().schedule
+    page = absolute("pages.event", event_id=found.id, lang=lang)
+    data = jsonld.event_data(found, schedule, lang, page, absolute("pages.agenda", lang=lang))
+    return render_template("event.html", event=found, jsonld=jsonld.script_text(data), **_common(Filter(), lang))
 
 
 @lang_route(bp, "/projects/<slug>")
@@ -89,7 +94,7 @@ def _scoped(template: str, selection: Filter, lang: str, feed: tuple[str, dict[s
 @bp.app_context_processor
 def helpers() -> dict[str, Any]:
     """Functions the templates call: links to this page in another language, feeds, subscriptions."""
-    from .. import subscribe
+    from .. import labels, subscribe
     from ..ics import location_text, summary
     from .feeds import feed_title
 
@@ -107,11 +112,26 @@ def helpers() -> dict[str, Any]:
     def describe(selection: Filter, lang: str) -> str:
         return feed_title(snapshot().schedule, selection, lang)
 
+    def filter_parts(query: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+        """What a page's query string filters, as (facet, chosen values) in words, for 'Showing only: …'."""
+        schedule = snapshot().schedule
+        gettext = current_app.extensions["calfeed.gettext"]
+        names = {"project": lambda v: schedule.projects[v].label.get(lang),
+                 "location": lambda v: schedule.locations[v].name.get(lang),
+                 "type": lambda v: labels.type_name(v, lang)}  # fmt: skip
+        facets = {"project": gettext("Project"), "location": gettext("Place"), "type": gettext("Type")}
+        parts = [(facets[name], ", ".join(names[name](v) for v in query[name])) for name in names if name in query]
+        if query.get("cancelled") == "hide":
+            parts.append((gettext("Status"), gettext("cancelled events hidden")))
+        return parts
+
     def event_links(event: Event, lang: str) -> dict[str, str]:
         schedule = snapshot().schedule
         page = absolute("pages.event", event_id=event.id, lang=lang)
         details = f"{event.description.get(lang)}\n\n{page}".strip()
         return subscribe.event_links(event, summary(event, lang), details, location_text(event, schedule, lang))
 
+    # "schedule" and "lang" are defaults for pages rendered without them (error pages); a view's own win.
     return {"page_in": page_in, "feed_links": feed_links, "feed_name": feed_name, "describe": describe,
-            "event_links": event_links}  # fmt: skip
+            "event_links": event_links, "filter_parts": filter_parts, "schedule": snapshot().schedule,
+            "lang": current_lang()}  # fmt: skip

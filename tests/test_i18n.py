@@ -1,0 +1,154 @@
+"""Both interface languages: every message translated, no words of one language on the other's pages,
+dates in each locale's style, a language switch and alternates that lead to the same page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import jinja2.ext
+import pytest
+from babel.messages.extract import extract
+from freezegun import freeze_time
+from pagecheck import Page
+from werkzeug.exceptions import BadRequest, InternalServerError, MethodNotAllowed, NotFound
+
+from calfeed import dates
+from calfeed.web.i18n import load_catalogs
+
+PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
+SWEDISH = load_catalogs()["sv"]
+
+
+def template_messages() -> set[str]:
+    """Every msgid a template passes to _() or gettext(), found by Babel's Jinja extractor."""
+    found = set()
+    for path in sorted((PACKAGE / "web" / "templates").glob("*.html")):
+        with open(path, "rb") as f:
+            for _line, _function, message, _comments in jinja2.ext.babel_extract(f, ("_", "gettext"), [], {}):
+                first = message[0] if isinstance(message, tuple) else message
+                if first:  # None: _(variable), e.g. an error title; covered below
+                    found.add(first)
+    return found
+
+
+def python_messages() -> set[str]:
+    """Every msgid the web layer's Python passes to gettext(), found by Babel's Python extractor."""
+    found = set()
+    for path in sorted((PACKAGE / "web").glob("*.py")):
+        with open(path, "rb") as f:
+            found |= {m[1] for m in extract("python", f, keywords={"gettext": None}) if isinstance(m[1], str)}
+    return found
+
+
+def test_the_extractors_find_the_interface_messages():
+    assert {"Skip to content", "Subscribe to these events", "Page %(page)s of %(pages)s"} <= template_messages()
+    assert "%(facet)s “%(value)s” is not in the calendar." in python_messages()
+
+
+def test_every_message_in_templates_and_code_has_a_swedish_translation():
+    missing = sorted((template_messages() | python_messages()) - set(SWEDISH))
+    assert missing == []
+
+
+@pytest.mark.parametrize("error", [NotFound, BadRequest, MethodNotAllowed, InternalServerError])
+def test_error_titles_shown_on_error_pages_have_a_swedish_translation(error):
+    assert error().name in SWEDISH
+
+
+def test_swedish_translations_keep_the_placeholders_of_their_message():
+    for msgid, msgstr in SWEDISH.items():
+        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", msgstr)), msgid
+
+
+def ui_words(lang: str) -> list[str]:
+    """The interface phrases of ``lang`` that differ in the other language (split at placeholders)."""
+    phrases = set()
+    for msgid, msgstr in SWEDISH.items():
+        if msgid != msgstr:
+            text = msgstr if lang == "sv" else msgid
+            phrases |= {part.strip(" :.") for part in re.split(r"%\(\w+\)s", text)}
+    return sorted(p for p in phrases if len(p) > 1)
+
+
+PAGES = ["/", "/?type=training&cancelled=hide", "/past", "/events/umbrella-2019-11-13-studieresa-guldborgsund",
+         "/projects/umbrella", "/locations/guldborgsund", "/nothing", "/?location=oslo", "/?project="]  # fmt: skip
+
+
+@freeze_time("2019-11-13 10:00:00")
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_page_in_one_language_has_no_interface_words_of_the_other(client, path, lang):
+    url = path if lang == "sv" else "/en" + path
+    page = Page(client.get(url).get_data(as_text=True))
+    assert page.lang == lang
+    foreign = ui_words("en" if lang == "sv" else "sv")
+    leaked = [w for w in foreign if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", page.words)]
+    assert leaked == []
+
+
+def test_the_word_lists_compared_are_not_empty():
+    assert "Hoppa till innehållet" in ui_words("sv") and "Skip to content" in ui_words("en")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "sv", "en"),
+    [(dt.date(2019, 11, 13), dt.date(2019, 11, 14), "13–14 november 2019", "13–14 November 2019"),
+     (dt.date(2019, 10, 30), dt.date(2019, 11, 2), "30 oktober–2 november 2019", "30 October–2 November 2019"),
+     (dt.date(2019, 12, 30), dt.date(2020, 1, 2), "30 december 2019–2 januari 2020", "30 December 2019–2 January 2020"),
+     (dt.date(2019, 10, 21), dt.date(2019, 10, 21), "21 oktober 2019", "21 October 2019")],
+)  # fmt: skip
+def test_date_ranges_are_written_the_way_each_language_writes_them(first, last, sv, en):
+    assert dates.day_range(first, last, "sv") == sv
+    assert dates.day_range(first, last, "en") == en
+
+
+def test_months_and_weekdays_are_named_in_each_language():
+    assert dates.month_label(dt.date(2020, 1, 1), "sv") == "januari 2020"
+    assert dates.month_label(dt.date(2020, 1, 1), "en") == "January 2020"
+    assert dates.long_date(dt.date(2019, 10, 21), "sv") == "måndag 21 oktober 2019"
+    assert dates.long_date(dt.date(2019, 10, 21), "en") == "Monday 21 October 2019"
+
+
+LANGUAGE_PAIRS = [("/", "/en/"), ("/past", "/en/past"), ("/projects/umbrella?type=training", "/en/projects/umbrella?type=training"),
+                  ("/events/umbrella-2019-10-21-utbildning-kristianstad", "/en/events/umbrella-2019-10-21-utbildning-kristianstad"),
+                  ("/locations/kalmar", "/en/locations/kalmar")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sv", "en"), LANGUAGE_PAIRS)
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(client, sv, en):
+    swedish, english = (Page(client.get(url).get_data(as_text=True)) for url in (sv, en))
+    assert swedish.lang == "sv" and english.lang == "en"
+    switch = swedish.by_class("a", "language")[0]
+    assert (switch.get("href"), switch.get("hreflang"), switch.get("lang"), switch.text) == (en, "en", "en", "English")
+    switch = english.by_class("a", "language")[0]
+    assert (switch.get("href"), switch.get("hreflang"), switch.text) == (sv, "sv", "Svenska")
+    for page in (swedish, english):
+        alternates = {link.get("hreflang"): link.get("href") for link in page.find("link", rel="alternate")}
+        assert alternates == {"sv": sv, "en": en, "x-default": sv}
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "heading"),
+    [("/nothing", "sv", "Sidan finns inte"), ("/en/nothing", "en", "Not Found"), ("/en/events/nope", "en", "Not Found"),
+     ("/events/nope", "sv", "Sidan finns inte"), ("/?type=party", "sv", "Felaktig adress"),
+     ("/en/?type=party", "en", "Bad Request")],
+)  # fmt: skip
+def test_error_pages_speak_the_language_of_their_address(client, url, lang, heading):
+    page = Page(client.get(url).get_data(as_text=True))
+    assert page.lang == lang
+    assert page.one("h1").text == heading
+
+
+def test_a_bad_filter_is_explained_in_the_pages_language(client):
+    assert "Plats ”oslo” finns inte i kalendern." in Page(client.get("/?location=oslo").get_data(as_text=True)).words
+    english = Page(client.get("/en/?location=oslo").get_data(as_text=True)).words
+    assert "Place “oslo” is not in the calendar." in english
+    assert "Valid values: kristianstad, gdansk" in english
+
+
+def test_event_texts_given_in_both_languages_are_shown_in_the_pages_language(client):
+    url = "/events/umbrella-2019-11-13-studieresa-guldborgsund"
+    assert Page(client.get(url).get_data(as_text=True)).one("h1").text == "Studieresa till Guldborgsund"
+    assert Page(client.get("/en" + url).get_data(as_text=True)).one("h1").text == "Study trip to Guldborgsund"
