@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 
 import click
 
 from .errors import EventsFileError
+from .ics import size_warnings
 from .loader import MAX_BYTES, check_file
 
 
@@ -27,6 +29,8 @@ def main() -> None:
 def check(file: str, fmt: str, max_bytes: int) -> None:
     """Validate FILE (default events.yaml) and list every problem. Exit 1 on errors."""
     result = check_file(file, max_bytes=max_bytes)
+    if result.schedule is not None:  # feeds too big for Google Calendar: a warning naming the setting
+        result = replace(result, problems=result.problems + tuple(size_warnings(result.schedule, file)))
     schedule = result.schedule
     if fmt == "json":
         body = {

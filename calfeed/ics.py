@@ -16,10 +16,14 @@ import icalendar
 
 from . import __version__
 from .labels import CANCELLED_PREFIX, country_name, type_name
-from .ledger import Revisions
-from .model import Event, Schedule
+from .errors import Problem
+from .ledger import EPOCH, Revisions
+from .model import EVENT_TYPES, Event, Filter, Schedule, select
 
 PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
+FEED_WARN_BYTES = 800_000  # Google Calendar drops the events past about 1 MB of a feed
+DEFAULT_UID_DOMAIN = "calfeed.regionkalmar.se"
+NAME_MARGIN = 4_000  # how much more than /calendar.ics a narrower feed's name and URLs can take
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,12 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> by
     zone = ctx.schedule.calendar.timezone
     if info is not None:
         # Outlook makes a new calendar for a download that carries a name, so only feeds do.
-        cal.add("name", info.name)
-        cal.add("x-wr-calname", info.name)
+        # icalendar does not know NAME (RFC 7986) or the X-WR-* names and would leave their commas
+        # and semicolons unescaped (vobject then cuts the name at the first comma): say they are TEXT.
+        cal.add("name", icalendar.vText(info.name))
+        cal.add("x-wr-calname", icalendar.vText(info.name))
         cal.add("description", info.description)
-        cal.add("x-wr-caldesc", info.description)
+        cal.add("x-wr-caldesc", icalendar.vText(info.description))
         cal.add("x-wr-timezone", zone)
         cal.add("url", info.url, parameters={"VALUE": "URI"})
         cal.add("source", info.url, parameters={"VALUE": "URI"})
@@ -121,6 +127,65 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> by
 @lru_cache(maxsize=256)
 def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """VTIMEZONE with the real DST rules of the years the events use (and one either side)."""
-    return icalendar.Timezone.from_tzinfo(
+    zone = icalendar.Timezone.from_tzinfo(
         zoneinfo.ZoneInfo(key), tzid=key, first_date=dt.date(first_year - 1, 1, 1), last_date=dt.date(last_year + 2, 1, 1)
     )
+    for observance in zone.subcomponents:
+        _one_rdate_per_line(observance)
+    return zone
+
+
+def _one_rdate_per_line(observance: icalendar.cal.Component) -> None:
+    """ical.js (Thunderbird, Nextcloud) reads only the first value of a multi-valued RDATE, which
+    puts every DST change after the first year an hour off; one RDATE line per date reads right
+    everywhere."""
+    found = observance.pop("RDATE", None)
+    if found is None:
+        return
+    for rdates in found if isinstance(found, list) else [found]:
+        for rdate in rdates.dts:
+            observance.add("rdate", rdate.dt)
+
+
+def served_feeds(schedule: Schedule) -> list[tuple[str, Filter]]:
+    """The path and selection of every feed the site serves; query filters only narrow these."""
+    return [
+        ("/calendar.ics", Filter()),
+        *((f"/projects/{slug}.ics", Filter(projects=frozenset([slug]))) for slug in schedule.projects),
+        *((f"/locations/{slug}.ics", Filter(locations=frozenset([slug]))) for slug in schedule.locations),
+        *((f"/types/{kind}.ics", Filter(types=frozenset([kind]))) for kind in EVENT_TYPES),
+    ]
+
+
+def oversized_feeds(schedule: Schedule, limit: int, base_url: str = "https://" + DEFAULT_UID_DOMAIN) -> list[tuple[str, int]]:
+    """(path, bytes) of every served feed, in either language, with more than ``limit`` bytes when
+    it carries all its events. A served feed is a subset of ``/calendar.ics`` and differs from it
+    only by a longer name and address (``NAME_MARGIN``), so the others are only built when that
+    one comes close."""
+    found = []
+    for lang, prefix in (("sv", ""), ("en", "/en")):
+        ctx = Context(schedule, Revisions({}, EPOCH), lang, DEFAULT_UID_DOMAIN, _page_url(base_url + prefix))
+        name, description = schedule.calendar.name.get(lang), schedule.calendar.description.get(lang)
+        for path, selection in served_feeds(schedule):
+            size = len(calendar(select(schedule.events, selection), ctx, FeedInfo(name, description, base_url + path)))
+            if size > limit:
+                found.append((prefix + path, size))
+            elif path == "/calendar.ics" and size <= limit - NAME_MARGIN:
+                break
+    return found
+
+
+def _page_url(base_url: str) -> Callable[[Event], str]:
+    return lambda event: f"{base_url}/events/{event.id}"
+
+
+def size_warnings(schedule: Schedule, filename: str, limit: int | None = None) -> list[Problem]:
+    """``calfeed check``'s warning for feeds near Google Calendar's limit (it drops events past ~1 MB)."""
+    limit = FEED_WARN_BYTES if limit is None else limit
+    return [
+        Problem(f"the feed {path} would be {size // 1000} kB, over {limit // 1000} kB: Google Calendar drops the "
+                "events past about 1 MB", filename, severity="warning",
+                hint="leave out old events: set CALFEED_PAST_DAYS (e.g. 365) for the whole site, or subscribe "
+                f"with {path}?past=365")  # fmt: skip
+        for path, size in oversized_feeds(schedule, limit)
+    ]

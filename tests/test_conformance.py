@@ -1,0 +1,490 @@
+"""Conformance: every feed the app serves, read back by three parsers we did not write.
+
+For the shipped ``events.yaml`` and for ``tests/fixtures/hard-cases.yaml``, every feed URL (all
+events, each project, location and type, filtered combinations, ``/en/``, one-event downloads)
+is parsed by PyPI ``ical`` (strict), ``vobject`` and Mozilla's ical.js (Thunderbird's engine,
+run with Node.js), and each must report the expected events, local start and end, statuses,
+summaries, descriptions and places. The expectations are written here from what the files
+mean (``EXPECTED_HARD`` by hand; the shipped file through the small reading in ``meaning``),
+never copied from our output. Structural checks look at the raw bytes: CRLF, 75 octets,
+folds between UTF-8 characters, unique UIDs, a VTIMEZONE for every TZID, no floating times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import vobject
+import yaml
+from freezegun import freeze_time
+
+from calfeed import ics
+from calfeed.cli import main
+from calfeed.loader import load
+from calfeed.web import create_app
+from conftest import ROOT, SHIPPED
+from icalcheck import strict_events
+
+HARD = ROOT / "tests" / "fixtures" / "hard-cases.yaml"
+ICALJS = ROOT / "tests" / "js" / "icaljs_events.mjs"
+BASE = "https://kalender.example.org"
+DOMAIN = "kalender.example.org"
+TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
+UTC = dt.timezone.utc
+
+# The countries the two files use, as Swedish and English readers name them, and their one clock.
+COUNTRIES = {"SE": ("Sverige", "Sweden"), "PL": ("Polen", "Poland"), "DK": ("Danmark", "Denmark"),
+             "LT": ("Litauen", "Lithuania"), "DE": ("Tyskland", "Germany")}  # fmt: skip
+COUNTRY_ZONES = {"SE": "Europe/Stockholm", "PL": "Europe/Warsaw", "DK": "Europe/Copenhagen",
+                 "LT": "Europe/Vilnius", "DE": "Europe/Berlin"}  # fmt: skip
+MORE = {"sv": "Mer information", "en": "More information"}
+CANCELLED = {"sv": "INSTÄLLT: ", "en": "CANCELLED: "}
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What an event means: when it starts and ends (end exclusive) and its status."""
+
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    status: str = "CONFIRMED"
+
+
+def _at(zone: zoneinfo.ZoneInfo, *parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=zone)
+
+
+# The hard cases, read by a person from tests/fixtures/hard-cases.yaml.
+EXPECTED_HARD = {
+    "hard-swedish-long-text": Expect(dt.date(2019, 9, 16), dt.date(2019, 9, 17)),
+    "hard-polish-lithuanian-text": Expect(_at(WARSAW, 2019, 9, 17, 13, 0), _at(WARSAW, 2019, 9, 17, 15, 30)),
+    "hard-backslash": Expect(dt.date(2019, 9, 18), dt.date(2019, 9, 19)),
+    "hard-commas-semicolons": Expect(dt.date(2019, 9, 19), dt.date(2019, 9, 20)),
+    "hard-stockholm-summer-time": Expect(_at(STOCKHOLM, 2019, 10, 25, 10, 0), _at(STOCKHOLM, 2019, 10, 25, 12, 0)),
+    "hard-stockholm-winter-time": Expect(_at(STOCKHOLM, 2019, 10, 28, 10, 0), _at(STOCKHOLM, 2019, 10, 28, 12, 0)),
+    "hard-stockholm-overnight-across-dst": Expect(_at(STOCKHOLM, 2019, 10, 26, 20, 0),
+                                                  _at(STOCKHOLM, 2019, 10, 27, 10, 0)),  # fmt: skip
+    "hard-vilnius-summer-time": Expect(_at(VILNIUS, 2019, 10, 25, 10, 0), _at(VILNIUS, 2019, 10, 25, 11, 30)),
+    "hard-vilnius-winter-time": Expect(_at(VILNIUS, 2019, 12, 5, 10, 0), _at(VILNIUS, 2019, 12, 5, 12, 0)),
+    "hard-vilnius-event-timezone": Expect(_at(VILNIUS, 2020, 3, 30, 10, 0), _at(VILNIUS, 2020, 3, 30, 11, 0)),
+    "hard-cancelled": Expect(_at(WARSAW, 2019, 11, 20, 9, 0), _at(WARSAW, 2019, 11, 20, 17, 0), "CANCELLED"),
+    "hard-tentative": Expect(dt.date(2019, 11, 21), dt.date(2019, 11, 22), "TENTATIVE"),
+    "hard-study-trip-13-14-november": Expect(dt.date(2019, 11, 13), dt.date(2019, 11, 15)),
+    "hard-across-new-year": Expect(dt.date(2019, 12, 30), dt.date(2020, 1, 3)),
+    "hard-no-location": Expect(dt.date(2020, 2, 3), dt.date(2020, 2, 4)),
+}
+
+
+@cache
+def raw(path: Path) -> dict:
+    """The file as plain strings (YAML's BaseLoader: no dates, no numbers), so the test reads it,
+    not calfeed's loader."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+@cache
+def meaning(path: Path) -> dict[str, Expect]:
+    """Start, exclusive end and status of each event, read the way the README explains the format."""
+    data = raw(path)
+    expected = {}
+    for event in data["events"]:
+        place = data.get("locations", {}).get(event.get("location", ""), {})
+        zone = zoneinfo.ZoneInfo(event.get("timezone") or place.get("timezone")
+                                 or COUNTRY_ZONES.get(place.get("country", "")) or data["calendar"]["timezone"])  # fmt: skip
+        start_text, end_text = event["start"], event.get("end", "")
+        if " " not in start_text:
+            start = dt.date.fromisoformat(start_text)
+            end = dt.date.fromisoformat(end_text) if end_text else start
+            expected[event["id"]] = Expect(start, end + dt.timedelta(days=1), event.get("status", "confirmed").upper())
+            continue
+        start = dt.datetime.fromisoformat(start_text).replace(tzinfo=zone)
+        if not end_text:
+            end = start + dt.timedelta(hours=1)
+        elif " " in end_text:
+            end = dt.datetime.fromisoformat(end_text).replace(tzinfo=zone)
+        else:
+            end = dt.datetime.combine(start.date(), dt.time.fromisoformat(end_text), zone)
+        expected[event["id"]] = Expect(start, end, event.get("status", "confirmed").upper())
+    return expected
+
+
+def text(value: str | dict, lang: str) -> str:
+    if isinstance(value, str):
+        return value
+    return value.get(lang) or value.get("sv") or value.get("en", "")
+
+
+def feed_urls(path: Path) -> list[str]:
+    """Every feed URL of a file: each path feed, a few combined filters, one download per event;
+    each in Swedish and English (``/en/`` and ``?lang=en``)."""
+    data = raw(path)
+    projects, locations = list(data.get("projects", {})), list(data.get("locations", {}))
+    swedish = ["/calendar.ics"]
+    swedish += [f"/projects/{p}.ics" for p in projects] + [f"/locations/{p}.ics" for p in locations]
+    swedish += [f"/types/{t}.ics" for t in TYPES]
+    swedish += [
+        "/calendar.ics?type=training&type=workshop",
+        f"/calendar.ics?project={projects[0]}&location={locations[0]}",
+        f"/projects/{projects[0]}.ics?type=meeting&type=conference",
+        f"/locations/{locations[-1]}.ics?cancelled=hide",
+        "/calendar.ics?cancelled=hide",
+        "/types/study-trip.ics?location=" + ",".join(locations[:2]),
+    ]
+    swedish += [f"/events/{event['id']}.ics" for event in data["events"]]
+    return swedish + ["/en" + url for url in swedish] + ["/calendar.ics?lang=en"]
+
+
+def expected_ids(url: str, path: Path) -> list[str]:
+    """The events a URL must carry, from the path and query alone."""
+    data = raw(path)
+    parts = urlsplit(url)
+    query = {k: {x for v in vs for x in v.split(",")} for k, vs in parse_qs(parts.query).items()}
+    segments = parts.path.removeprefix("/en").strip("/").removesuffix(".ics").split("/")
+    if segments[0] == "events":
+        return [segments[1]]
+    if segments[0] != "calendar":
+        facet = {"projects": "project", "locations": "location", "types": "type"}[segments[0]]
+        query[facet] = query.get(facet, {segments[1]}) & {segments[1]}
+    chosen = []
+    for event in data["events"]:
+        if any(event.get(facet, "") not in query[facet] for facet in ("project", "location", "type") if facet in query):
+            continue
+        if "hide" in query.get("cancelled", ()) and event.get("status") == "cancelled":
+            continue
+        chosen.append(event["id"])
+    return chosen
+
+
+def language(url: str) -> str:
+    return "en" if url.startswith("/en/") or "lang=en" in url else "sv"
+
+
+# --- reading every feed once per file -------------------------------------------------------
+
+
+@dataclass
+class Served:
+    body: bytes
+    headers: dict[str, str]
+    strict: list
+    vobject: list
+    icaljs: list[dict]
+
+
+def icaljs(bodies: list[bytes], zone: str = "Europe/Stockholm") -> list[list[dict]]:
+    """The events of each feed as ical.js reads them (one Node.js process for all of them)."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the ical.js conformance check (see README, make test)"
+    result = subprocess.run([node, str(ICALJS), zone, "--many"], input=json.dumps([b.decode() for b in bodies]),
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def serve_all(path: Path, tmp: Path) -> dict[str, Served]:
+    copy = tmp / path.name
+    shutil.copy(path, copy)
+    app = create_app({"TESTING": True, "CALFEED_EVENTS": str(copy), "CALFEED_BASE_URL": BASE})
+    client = app.test_client()
+    responses = {url: client.get(url) for url in feed_urls(path)}
+    for url, response in responses.items():
+        assert response.status_code == 200, url
+    bodies = [r.data for r in responses.values()]
+    by_icaljs = icaljs(bodies)
+    return {
+        url: Served(r.data, dict(r.headers), strict_events(r.data), _vobject_events(r.data), parsed)
+        for (url, r), parsed in zip(responses.items(), by_icaljs, strict=True)
+    }
+
+
+def _vobject_events(body: bytes) -> list:
+    return vobject.readOne(body.decode("utf-8")).contents.get("vevent", [])  # a feed may be empty
+
+
+SOURCES = {"shipped": SHIPPED, "hard": HARD}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> dict[str, dict[str, Served]]:
+    return {name: serve_all(path, tmp_path_factory.mktemp(name)) for name, path in SOURCES.items()}
+
+
+def expectations(source: str) -> dict[str, Expect]:
+    return EXPECTED_HARD if source == "hard" else meaning(SHIPPED)
+
+
+CASES = [(source, url) for source, path in SOURCES.items() for url in feed_urls(path)]
+
+
+# --- what each parser reads -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One event as one parser reports it, times as instants (all-day: dates)."""
+
+    uid: str
+    summary: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    status: str
+    description: str
+    location: str
+
+
+def seen_by_strict(events: list) -> list[Seen]:
+    return [Seen(e.uid, e.summary, e.dtstart, e.dtend, e.status.value, e.description or "", e.location or "")
+            for e in events]  # fmt: skip
+
+
+def seen_by_vobject(events: list) -> list[Seen]:
+    def value(event, name: str) -> str:
+        return getattr(event, name).value if hasattr(event, name) else ""
+
+    return [Seen(e.uid.value, e.summary.value, e.dtstart.value, e.dtend.value, e.status.value,
+                 value(e, "description"), value(e, "location")) for e in events]  # fmt: skip
+
+
+def seen_by_icaljs(events: list[dict]) -> list[Seen]:
+    def moment(local: str, utc: str | None) -> dt.date | dt.datetime:
+        return dt.date.fromisoformat(local) if utc is None else dt.datetime.fromisoformat(utc)
+
+    return [Seen(e["uid"], e["summary"], moment(e["start"], e["startUtc"]), moment(e["end"], e["endUtc"]),
+                 e["status"], e["description"] or "", e["location"] or "") for e in events]  # fmt: skip
+
+
+def readings(feed: Served) -> dict[str, list[Seen]]:
+    return {"ical": seen_by_strict(feed.strict), "vobject": seen_by_vobject(feed.vobject),
+            "ical.js": seen_by_icaljs(feed.icaljs)}  # fmt: skip
+
+
+def same_time(parsed: dt.date | dt.datetime, expected: dt.date | dt.datetime) -> bool:
+    """Dates equal as dates; times equal as instants *and* as the local clock of the expected zone."""
+    if not isinstance(expected, dt.datetime):
+        return type(parsed) is dt.date and parsed == expected
+    if not isinstance(parsed, dt.datetime) or parsed.tzinfo is None:
+        return False  # a floating or date value where a zoned time was meant
+    local = parsed.astimezone(expected.tzinfo)
+    return parsed == expected and local.replace(tzinfo=None) == expected.replace(tzinfo=None)
+
+
+# --- the suite ------------------------------------------------------------------------------
+
+
+def test_the_suite_covers_every_feed_route_the_app_serves(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("feeds.")}
+    urls = {source: feed_urls(path) for source, path in SOURCES.items()}
+    for rule in rules:
+        pattern = re.sub(r"<[^>]+>", "[^/]+", re.escape(rule.replace("<any(en):lang>", "en")))
+        for source in SOURCES:
+            assert any(re.fullmatch(pattern, url.split("?")[0]) for url in urls[source]), (rule, source)
+
+
+@pytest.mark.parametrize(("source", "url"), CASES)
+def test_every_parser_reads_the_expected_events_times_and_statuses(served, source, url):
+    feed = served[source][url]
+    expected = expectations(source)
+    ids = expected_ids(url, SOURCES[source])
+    for parser, events in readings(feed).items():
+        assert sorted(e.uid for e in events) == sorted(f"{i}@{DOMAIN}" for i in ids), (parser, url)
+        for event in events:
+            meant = expected[event.uid.split("@")[0]]
+            assert same_time(event.start, meant.start), (parser, url, event.uid, event.start, meant.start)
+            assert same_time(event.end, meant.end), (parser, url, event.uid, event.end, meant.end)
+            assert event.status == meant.status, (parser, url, event.uid)
+
+
+@pytest.mark.parametrize(("source", "url"), CASES)
+def test_every_parser_reads_the_texts_as_written_in_the_file(served, source, url):
+    data, lang = raw(SOURCES[source]), language(url)
+    by_id = {e["id"]: e for e in data["events"]}
+    for parser, events in readings(served[source][url]).items():
+        for event in events:
+            written = by_id[event.uid.split("@")[0]]
+            title = text(written["title"], lang)
+            assert event.summary == (CANCELLED[lang] + title if written.get("status") == "cancelled" else title), parser
+            page = f"{BASE}{'/en' if lang == 'en' else ''}/events/{written['id']}"
+            about = text(written.get("description", ""), lang)
+            assert event.description == (f"{about}\n\n{MORE[lang]}: {page}" if about else f"{MORE[lang]}: {page}"), (
+                parser, url, event.uid)  # fmt: skip
+            place = data.get("locations", {}).get(written.get("location", ""))
+            assert event.location == (f"{text(place['name'], lang)}, {COUNTRIES[place['country']][lang == 'en']}"
+                                      if place else ""), (parser, event.uid)  # fmt: skip
+
+
+def physical_lines(body: bytes) -> list[bytes]:
+    assert body.endswith(b"\r\n")
+    return body[:-2].split(b"\r\n")
+
+
+def content_lines(body: bytes) -> list[str]:
+    return body.decode().replace("\r\n ", "").split("\r\n")[:-1]
+
+
+@pytest.mark.parametrize(("source", "url"), CASES)
+def test_feed_bytes_are_well_formed(served, source, url):
+    body = served[source][url].body
+    lines = physical_lines(body)
+    assert b"\n" not in body.replace(b"\r\n", b"") and b"\r" not in body.replace(b"\r\n", b""), "bare CR or LF"
+    assert max(len(line) for line in lines) <= 75
+    for line in lines:
+        line.decode("utf-8")  # raises if a fold split a UTF-8 sequence
+    logical = content_lines(body)
+    in_events = "\n".join(re.findall(r"BEGIN:VEVENT\n.*?END:VEVENT", "\n".join(logical), re.S)).split("\n")
+    uids = [line.removeprefix("UID:") for line in logical if line.startswith("UID:")]
+    assert len(uids) == len(set(uids))
+    defined = {line.removeprefix("TZID:") for line in logical if line.startswith("TZID:")}
+    used = set(re.findall(r";TZID=([^;:]+)[;:]", "\n".join(logical)))
+    assert used <= defined, used - defined
+    for line in in_events:  # (a VTIMEZONE's own DTSTART is local time by definition)
+        if re.match(r"(DTSTART|DTEND|RECURRENCE-ID|EXDATE|RDATE)[;:]", line) and "VALUE=DATE:" not in line:
+            assert "TZID=" in line or line.endswith("Z"), f"floating time: {line}"
+    assert len([line for line in logical if line.startswith("DTSTAMP:")]) == len(uids)
+
+
+def test_the_hard_cases_do_fold_inside_multibyte_text_and_at_a_backslash(served):
+    body = served["hard"]["/calendar.ics"].body
+    lines = physical_lines(body)
+    # A fold moved ahead of a multi-byte character, which a plain 75-octet cut would have split.
+    moved = [a for a, b in zip(lines, lines[1:], strict=False) if b.startswith(b" ") and len(a) + len(_first_char(b[1:])) > 75
+             and len(_first_char(b[1:])) > 1]  # fmt: skip
+    assert len(moved) >= 3
+    assert any(line.endswith(b"\\") for line in lines), "no physical line ends in a backslash"
+
+
+def _first_char(data: bytes) -> bytes:
+    return data[:4].decode("utf-8", "ignore")[:1].encode()
+
+
+def test_feeds_carry_calendar_metadata_and_downloads_carry_no_name(served):
+    feed = served["hard"]["/projects/baltic.ics?type=meeting&type=conference"]
+    calendar = vobject.readOne(feed.body.decode())
+    value = lambda name: calendar.contents[name][0].value  # noqa: E731
+    assert value("method") == "PUBLISH"
+    assert value("prodid").startswith("-//Region Kalmar län//calfeed")
+    assert value("name") == value("x-wr-calname") == "Östersjö – konferenser, projektmöten – Region Kalmar län"
+    assert value("x-wr-caldesc") == value("description") == raw(HARD)["calendar"]["description"]["sv"]
+    assert value("x-wr-timezone") == "Europe/Stockholm"
+    assert value("refresh-interval") == "PT6H"
+    assert calendar.contents["refresh-interval"][0].params["VALUE"] == ["DURATION"]
+    assert value("x-published-ttl") == "PT6H"
+    assert value("url") == value("source") == f"{BASE}/projects/baltic.ics?type=conference&type=meeting"
+    download = served["hard"]["/events/hard-cancelled.ics"]
+    assert download.headers["Content-Disposition"] == 'attachment; filename="hard-cancelled.ics"'
+    assert not {"name", "x-wr-calname"} & set(vobject.readOne(download.body.decode()).contents)
+
+
+def test_english_feeds_carry_the_same_uids_with_english_texts(served):
+    sv, en = served["hard"]["/calendar.ics"], served["hard"]["/en/calendar.ics"]
+    assert [e.uid for e in sv.strict] == [e.uid for e in en.strict]
+    titles = {e["uid"]: e["summary"] for e in en.icaljs}
+    assert titles[f"hard-vilnius-summer-time@{DOMAIN}"] == "Partner meeting in Vilnius"
+    assert titles[f"hard-cancelled@{DOMAIN}"] == "CANCELLED: Conference in Gdańsk"
+    assert titles[f"hard-no-location@{DOMAIN}"] == "Konferens utan plats"  # no English given: Swedish
+
+
+# --- the "Done when" lines, spelled out ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("source", "event_id"),
+                         [("shipped", "umbrella-2019-11-13-studieresa-guldborgsund"),
+                          ("hard", "hard-study-trip-13-14-november")])  # fmt: skip
+def test_a_13_14_november_event_ends_on_15_november_in_every_parser(served, source, event_id):
+    for url in ("/calendar.ics", f"/events/{event_id}.ics", f"/en/events/{event_id}.ics"):
+        for parser, events in readings(served[source][url]).items():
+            (trip,) = [e for e in events if e.uid == f"{event_id}@{DOMAIN}"]
+            assert (trip.start, trip.end) == (dt.date(2019, 11, 13), dt.date(2019, 11, 15)), (parser, url)
+
+
+@pytest.mark.parametrize("event_id", ["hard-vilnius-summer-time", "hard-vilnius-winter-time",
+                                      "hard-vilnius-event-timezone"])  # fmt: skip
+def test_ten_o_clock_in_vilnius_is_nine_in_stockholm_in_every_parser(served, event_id):
+    feed = served["hard"]["/calendar.ics"]
+    uid = f"{event_id}@{DOMAIN}"
+    (strict,) = [e for e in feed.strict if e.uid == uid]
+    (vobj,) = [e for e in feed.vobject if e.uid.value == uid]
+    (js,) = [e for e in feed.icaljs if e["uid"] == uid]
+    assert strict.dtstart.astimezone(STOCKHOLM).strftime("%H:%M") == "09:00"
+    assert vobj.dtstart.value.astimezone(STOCKHOLM).strftime("%H:%M") == "09:00"
+    assert js["start"][11:16] == "09:00" and js["tzid"] == "Europe/Vilnius"  # ical.js's own conversion
+
+
+def test_a_night_across_the_dst_change_lasts_fifteen_hours_in_every_parser(served):
+    uid = f"hard-stockholm-overnight-across-dst@{DOMAIN}"
+    for parser, events in readings(served["hard"]["/calendar.ics"]).items():
+        (night,) = [e for e in events if e.uid == uid]
+        elapsed = night.end.astimezone(UTC) - night.start.astimezone(UTC)  # (Python subtracts wall clocks)
+        assert elapsed == dt.timedelta(hours=15), parser  # 20:00 CEST to 10:00 CET
+
+
+def test_cancelled_and_tentative_events_keep_their_status_and_hide_on_request(served):
+    feed = served["hard"]["/calendar.ics"]
+    statuses = {e["uid"].split("@")[0]: e["status"] for e in feed.icaljs}
+    assert statuses["hard-cancelled"] == "CANCELLED" and statuses["hard-tentative"] == "TENTATIVE"
+    hidden = served["hard"]["/calendar.ics?cancelled=hide"]
+    assert f"hard-cancelled@{DOMAIN}" not in {e.uid for e in hidden.strict}
+    assert len(hidden.strict) == len(feed.strict) - 1
+
+
+# --- window and size ------------------------------------------------------------------------
+
+
+@freeze_time("2019-11-21 12:00:00")
+@pytest.mark.parametrize(("url", "config", "first"), [
+    ("/calendar.ics?past=0", {}, "hard-tentative"),  # 21 Nov: still on today
+    ("/calendar.ics?past=1", {}, "hard-cancelled"),  # 20 Nov
+    ("/calendar.ics", {"CALFEED_PAST_DAYS": 8}, "hard-study-trip-13-14-november"),  # ended 14 Nov (incl.)
+    ("/calendar.ics", {"CALFEED_PAST_DAYS": 6}, "hard-cancelled"),
+    ("/calendar.ics?past=365", {"CALFEED_PAST_DAYS": 0}, "hard-swedish-long-text"),  # the request wins
+])  # fmt: skip
+def test_a_window_of_past_days_leaves_out_events_that_ended_before_it(make_app, url, config, first):
+    app = make_app(HARD.read_text(encoding="utf-8"), **config)
+    events = strict_events(app.test_client().get(url).data)
+    assert events[0].uid == f"{first}@calfeed.regionkalmar.se"
+    assert len(events) == len([e for e in EXPECTED_HARD.values() if _last_day(e) >= _last_day(EXPECTED_HARD[first])])
+
+
+def _last_day(meant: Expect) -> dt.date:
+    end = meant.end
+    return end.astimezone(STOCKHOLM).date() if isinstance(end, dt.datetime) else end - dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize("past", ["-1", "x", "1.5", "9999999"])
+def test_a_bad_past_value_is_a_400(client, past):
+    assert client.get(f"/calendar.ics?past={past}").status_code == 400
+
+
+def test_oversized_feeds_names_each_served_feed_over_the_limit_in_either_language():
+    schedule = load(SHIPPED)
+    sizes = dict(ics.oversized_feeds(schedule, 0))
+    assert len(sizes) == 2 * (1 + len(schedule.projects) + len(schedule.locations) + len(TYPES))
+    limit = min(sizes["/calendar.ics"], sizes["/en/calendar.ics"]) - 1
+    over = {path for path, size in sizes.items() if size > limit}
+    assert {path for path, _ in ics.oversized_feeds(schedule, limit)} == over
+    assert {"/calendar.ics", "/en/calendar.ics"} <= over
+    assert ics.oversized_feeds(schedule, max(sizes.values())) == []
+
+
+def test_check_warns_about_a_feed_over_800_kb_and_names_the_setting(runner, monkeypatch):
+    assert ics.FEED_WARN_BYTES == 800_000
+    result = runner.invoke(main, ["check", str(SHIPPED)])
+    assert "CALFEED_PAST_DAYS" not in result.output
+    monkeypatch.setattr(ics, "FEED_WARN_BYTES", 4_000)  # the shipped feeds are about 5 kB
+    result = runner.invoke(main, ["check", str(SHIPPED)])
+    assert result.exit_code == 0
+    assert "warning: the feed /calendar.ics would be" in result.output
+    assert "CALFEED_PAST_DAYS" in result.output and "?past=" in result.output
