@@ -83,18 +83,23 @@ def load(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Schedule:
     return result.schedule
 
 
-def check_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Result:
+def check_file(path: str | Path, *, max_bytes: int = MAX_BYTES, today: dt.date | None = None) -> Result:
     name = str(path)
     try:
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as exc:
         return Result(None, (Problem(f"cannot read the events file: {exc.strerror or exc}", name),))
-    return check(data, name, max_bytes=max_bytes)
+    return check(data, name, max_bytes=max_bytes, today=today)
 
 
-def check(data: bytes | str, filename: str = "events.yaml", *, max_bytes: int = MAX_BYTES) -> Result:
-    """Validate the text of an events file. Never raises for anything the file contains."""
+def check(
+    data: bytes | str, filename: str = "events.yaml", *, max_bytes: int = MAX_BYTES, today: dt.date | None = None
+) -> Result:
+    """Validate the text of an events file. Never raises for anything the file contains.
+
+    ``today`` (passed in, never read from the clock here) enables the warnings that depend
+    on it, such as a past event still marked tentative."""
     reader = _Reader(filename)
     text = reader.decode(data, max_bytes)
     schedule = None
@@ -102,10 +107,39 @@ def check(data: bytes | str, filename: str = "events.yaml", *, max_bytes: int = 
         root = reader.compose(text)
         if root is not None:
             schedule = reader.schedule(root)
+            if schedule is not None and not any(p.severity == "error" for p in reader.problems):
+                _advise(reader, root, schedule, today)
     problems = tuple(sorted(reader.problems, key=lambda p: (p.line, p.column)))
     if any(p.severity == "error" for p in problems):
         schedule = None
     return Result(schedule, problems)
+
+
+def _advise(reader: _Reader, root: Any, schedule: Schedule, today: dt.date | None) -> None:
+    """Warnings about a valid schedule that is probably not what was meant."""
+    items = _value_of(root, "events")
+    by_line = {item.start_mark.line + 1: item for item in getattr(items, "value", [])}
+    seen: set[int] = set()
+    for event in schedule.events:
+        node = by_line.get(event.line)
+        if node is None or event.line in seen:
+            continue
+        seen.add(event.line)  # a repeating event warns once, not once per occurrence
+        what = f"the event on line {event.line}"
+        first, last = _day(event.start), _day(event.end)
+        project = schedule.projects.get(event.project)
+        if project and ((project.start and first < project.start) or (project.end and last > project.end)):
+            period = f"{project.start or '…'} – {project.end or '…'}"
+            reader.warn(_value_of(node, "start") or node, f"{what} is outside the period of project "
+                        f"'{project.slug}' ({period})", "check the date, or the project's start and end")  # fmt: skip
+        if today is not None and event.status == "tentative" and last < today:
+            reader.warn(_value_of(node, "status") or node, f"{what} ended on {last} but is still 'tentative'",
+                        "write 'status: confirmed' if it took place, 'status: cancelled' if not")  # fmt: skip
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    """The local calendar day of a date or an aware datetime (already in the event's zone)."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def slugify(text: str) -> str:
@@ -144,6 +178,7 @@ class _Reader:
         self.filename = filename
         self.problems: list[Problem] = []
         self._visited: set[int] = set()
+        self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
 
     # -- reporting ---------------------------------------------------------------
 
@@ -175,7 +210,7 @@ class _Reader:
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
             self.problems.append(Problem(
                 "the file is not valid UTF-8 text", self.filename, line, column,
-                "save it as UTF-8 (in most editors: Save As… > Encoding: UTF-8)",
+                "save it as UTF-8; in most editors: Save As… > Encoding: UTF-8",
             ))  # fmt: skip
             return None
         text = text.replace("\r\n", "\n")
@@ -211,6 +246,8 @@ class _Reader:
 
     def _syntax_error(self, exc: yaml.MarkedYAMLError, text: str) -> None:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unclosed quote: show where it was opened, not the file's end
         line = mark.line + 1 if mark else 0
         column = mark.column + 1 if mark else 0
         what = (exc.problem or "syntax error").replace("\t", "\\t")
@@ -442,6 +479,8 @@ class _Reader:
             item = read(slug, value)
             if item is not None:
                 items[slug] = item
+            else:
+                self._broken.add((what, slug))
         return items
 
     def project(self, slug: str, node: Any) -> Project | None:
@@ -573,6 +612,8 @@ class _Reader:
         value = self.string(node, what)
         if value is None:
             return False
+        if value not in known and (what, value) in self._broken:
+            return False  # its own error is reported where it is declared
         if value not in known:
             hint = _suggest(value, known) or (
                 f"known {what}s: {', '.join(known)}" if known else f"add it under '{what}s:' first")  # fmt: skip
@@ -583,7 +624,7 @@ class _Reader:
     def end(self, node: Any, start: dt.date | dt.datetime | None, zone: str | None) -> Any:
         if start is None:
             if node is not None:
-                self.when(node, "end")  # still report a malformed end
+                self.when(node, "end", dt.date(2000, 1, 1))  # still report a malformed end; a time alone is fine
             return None
         if node is None:
             return start + DEFAULT_DURATION if isinstance(start, dt.datetime) else start

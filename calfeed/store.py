@@ -3,9 +3,13 @@
 Layer: loader (file I/O). Imports ``loader`` and ``ledger``; no Flask.
 
 Every request asks ``Store.current()``. At most once per ``check_every`` seconds that
-costs one ``stat``; a changed file is only read once it has been quiet for ``settle``
-seconds (so a file caught mid-write is never read), and an invalid version never
-replaces the last good one: its problems are kept for /healthz and logged once.
+costs one ``stat`` (each gunicorn worker has its own store and looks for itself). A changed
+file is only read once it has been quiet for ``settle`` seconds, and is only used if it did
+not change while it was read; so a file caught mid-write (truncated, empty, half-written by
+an editor that saves in chunks) is never read, and a file replaced by rename is read whole.
+A new version replaces the old one in a single assignment: a request sees one or the other.
+An invalid version never replaces the last good one: its problems are kept for /healthz
+and each is logged once, however often the same mistake is saved again.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ class Stale:
     """The newest version on disk could not be used; the last good one is still served."""
 
     problems: tuple[Problem, ...]
-    since: dt.datetime
+    since: dt.datetime  # when the file first stopped loading; kept while later saves are still invalid
     signature: tuple[int, int, int] | None
 
 
@@ -67,6 +71,7 @@ class Store:
         self.stale: Stale | None = None
         self._lock = threading.Lock()
         self._checked = 0.0
+        self._logged: set[str] = set()  # problems already logged since the last good version
         self._snapshot = self._first_load()
 
     def _first_load(self) -> Snapshot:
@@ -108,6 +113,7 @@ class Store:
             self._mark_stale(problems, signature)
         else:
             self._snapshot, self.stale = snapshot, None
+            self._logged.clear()
             log.info("loaded %s: %d events", self.path, len(snapshot.schedule.events))
 
     def _load(self, signature: tuple[int, int, int] | None) -> tuple[Snapshot | None, tuple[Problem, ...]]:
@@ -128,6 +134,9 @@ class Store:
     def _mark_stale(self, problems: tuple[Problem, ...], signature: tuple[int, int, int] | None) -> None:
         if problems and problems[0].message == "the events file changed while it was read":
             return  # not a verdict on the file; the next check reads it again
-        self.stale = Stale(problems, dt.datetime.now(dt.timezone.utc), signature)
+        since = self.stale.since if self.stale else dt.datetime.now(dt.timezone.utc)
+        self.stale = Stale(problems, since, signature)
         for problem in problems:
-            log.error("%s (still serving the version loaded at %s)", problem, self._snapshot.loaded_at)
+            if str(problem) not in self._logged:
+                self._logged.add(str(problem))
+                log.error("%s (still serving the version loaded at %s)", problem, self._snapshot.loaded_at)

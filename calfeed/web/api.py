@@ -1,14 +1,17 @@
-"""Blueprint ``api``: /events.json and /healthz.
+"""Blueprint ``api``: /events.json, /healthz and /schema.json.
 
 Layer: web.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..labels import type_name
 from ..model import Event, select
@@ -72,3 +75,19 @@ def healthz() -> Response:
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@cache
+def _schema() -> bytes:
+    return files("calfeed").joinpath("schema.json").read_bytes()
+
+
+@bp.route("/schema.json")
+def schema() -> Response:
+    """The JSON Schema of the events file, for editors' modeline (# yaml-language-server: $schema=...)."""
+    body = _schema()
+    response = Response(body, content_type="application/schema+json")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response.make_conditional(request)
