@@ -18,7 +18,7 @@ from . import __version__
 from .labels import CANCELLED_PREFIX, country_name, type_name
 from .errors import Problem
 from .ledger import EPOCH, Revisions
-from .model import EVENT_TYPES, Event, Filter, Schedule, select
+from .model import EVENT_TYPES, Contact, Event, Filter, Schedule, select
 
 PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
 FEED_WARN_BYTES = 800_000  # Google Calendar drops the events past about 1 MB of a feed
@@ -84,9 +84,23 @@ def vevent(event: Event, ctx: Context) -> icalendar.Event:
     component.add("categories", [type_name(event.type, ctx.lang)])
     more = {"sv": "Mer information", "en": "More information"}[ctx.lang]
     text = event.description.get(ctx.lang)
-    component.add("description", f"{text}\n\n{more}: {page}" if text else f"{more}: {page}")
+    project = ctx.schedule.projects.get(event.project)
+    contact = project.contact if project else None
+    parts = [text] if text else []
+    if contact:
+        parts.append(contact_text(contact, ctx.lang))
+    component.add("description", "\n\n".join([*parts, f"{more}: {page}"]))
     component.add("url", page, parameters={"VALUE": "URI"})
+    if contact:  # the project's contact, so "reply to organizer" reaches a person
+        component.add("organizer", f"mailto:{contact.email}", parameters={"CN": contact.name})
     return component
+
+
+def contact_text(contact: Contact, lang: str) -> str:
+    """'Kontakt: name, title, organisation, e-mail, phone' — what a reader needs to get in touch."""
+    details = [contact.name, contact.title.get(lang), contact.organisation, contact.email, contact.phone]
+    return {"sv": "Kontakt", "en": "Contact"}[lang] + ": " + ", ".join(d for d in details if d)
+
 
 
 def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> bytes:

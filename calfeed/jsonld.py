@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Event, Schedule
+from .model import Contact, Event, Schedule
 
 SCHEMA = "https://schema.org"
 # schema.org has no "tentative"; a tentative event is still scheduled (the page says it is tentative).
@@ -43,9 +43,25 @@ def event_data(event: Event, schedule: Schedule, lang: str, page_url: str, site_
             "address": {"@type": "PostalAddress", "addressLocality": place.name.get(lang),
                         "addressCountry": place.country},
         }  # fmt: skip
+        if place.coordinates is not None:
+            data["location"]["geo"] = {"@type": "GeoCoordinates", "latitude": place.coordinates[0],
+                                       "longitude": place.coordinates[1]}  # fmt: skip
     organizer = schedule.calendar.organizer or schedule.calendar.name.get(lang)
     data["organizer"] = {"@type": "Organization", "name": organizer, "url": site_url}
+    project = schedule.projects.get(event.project)
+    if project is not None and project.contact is not None:  # the person the feeds name as ORGANIZER
+        data["organizer"]["contactPoint"] = contact_point(project.contact, lang)
     return data
+
+
+def contact_point(contact: Contact, lang: str) -> dict[str, Any]:
+    """A project's contact person as a schema.org ``ContactPoint`` of the organizer."""
+    point = {"@type": "ContactPoint", "name": contact.name, "email": contact.email}
+    if contact.phone:
+        point["telephone"] = contact.phone
+    if contact.title.get(lang):
+        point["contactType"] = contact.title.get(lang)
+    return point
 
 
 def script_text(data: dict[str, Any]) -> str:

@@ -29,7 +29,11 @@ import pytz
 import yaml
 
 from .errors import EventsFileError, Problem
-from .model import EVENT_TYPES, STATUSES, Calendar, Event, Location, Project, Schedule, Text, sort_key
+from . import geo
+from .model import (
+    EVENT_TYPES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location, Municipality, Partner, Project,
+    Schedule, Text, sort_key,
+)  # fmt: skip
 
 MAX_BYTES = 5_000_000
 DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -50,8 +54,16 @@ _CALENDAR_FIELDS = {"name": True, "description": False, "timezone": False, "orga
 _PROJECT_FIELDS = {
     "name": True, "short_name": False, "description": False, "lead": False,
     "start": False, "end": False, "url": False,
+    "aim": False, "partners": False, "partners_note": False, "pilot_municipalities": False, "contacts": False,
 }  # fmt: skip
-_LOCATION_FIELDS = {"name": True, "country": True, "timezone": False}
+_LOCATION_FIELDS = {"name": True, "country": True, "timezone": False, "coordinates": False}
+_PARTNER_FIELDS = {"name": True, "role": True, "country": False, "place": False, "coordinates": False, "url": False}
+_MUNICIPALITY_FIELDS = {"name": True, "place": False, "coordinates": False}
+_CONTACT_FIELDS = {"name": True, "title": False, "organisation": False, "email": False, "phone": False}
+_NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?\Z")
+# One address, as a person writes it on a card: no display name, no mailto:, a dotted domain.
+_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}\Z")
+_PHONE = re.compile(r"\+?[\d\s()-]+\Z")
 _EVENT_FIELDS = {
     "id": False, "title": True, "type": True, "project": False, "location": False,
     "start": True, "end": False, "timezone": False, "description": False, "url": False,
@@ -178,6 +190,7 @@ class _Reader:
         self.filename = filename
         self.problems: list[Problem] = []
         self._visited: set[int] = set()
+        self._place_refs: list[tuple[Any, str]] = []  # partner/municipality 'place:' nodes, checked once locations are read
         self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
 
     # -- reporting ---------------------------------------------------------------
@@ -449,6 +462,7 @@ class _Reader:
         zone = calendar.timezone if calendar else DEFAULT_TIMEZONE
         projects = self.keyed(top.get("projects"), "projects", "project", self.project)
         locations = self.keyed(top.get("locations"), "locations", "location", lambda s, n: self.location(s, n, zone))
+        self.check_places(locations)
         events = self.events(top.get("events"), zone, projects, locations) if "events" in top else []
         if calendar is None:
             return None
@@ -491,6 +505,8 @@ class _Reader:
         read = {
             "name": self.text, "short_name": self.text, "description": self.text,
             "lead": self.string, "start": self.date, "end": self.date, "url": self.url,
+            "aim": self.text, "partners_note": self.text, "partners": self.partners,
+            "pilot_municipalities": self.municipalities, "contacts": self.contacts,
         }  # fmt: skip
         got = {name: read[name](value, f"the {name.replace('_', ' ')} of {what}") for name, value in values.items()}
         if got.get("start") and got.get("end") and got["end"] < got["start"]:
@@ -507,7 +523,8 @@ class _Reader:
         name = self.text(values["name"], f"the name of {what}") if "name" in values else None
         country = self.country(values["country"], what) if "country" in values else None
         zone = self.timezone(values["timezone"], f"timezone of {what}") if "timezone" in values else None
-        if name is None or country is None:
+        coordinates = self.coordinates(values["coordinates"], f"the coordinates of {what}") if "coordinates" in values else None
+        if name is None or country is None or ("coordinates" in values and coordinates is None):
             return None
         if zone is None and "timezone" not in values:
             zone = country_timezone(country)
@@ -515,7 +532,134 @@ class _Reader:
                 zone = calendar_zone
                 self.warn(values["country"], f"{what}: the country has several time zones; using {calendar_zone}",
                           "add 'timezone:' to the location")  # fmt: skip
-        return Location(slug, name, country, zone or calendar_zone)
+        return Location(slug, name, country, zone or calendar_zone, coordinates)
+
+    # -- project details: partners, pilot municipalities, contacts, coordinates -----------
+
+    def partners(self, node: Any, what: str) -> tuple[Partner, ...]:
+        partners = []
+        for number, item in enumerate(self.sequence(node, what), 1):
+            where = f"partner {number} of {what.removeprefix('the partners of ')}"
+            values = self.fields(item, where, _PARTNER_FIELDS)
+            if values is None:
+                continue
+            name = self.text(values["name"], f"the name of {where}") if "name" in values else None
+            role = self.choice(values["role"], "partner role", PARTNER_ROLES) if "role" in values else None
+            country = self.country(values["country"], where) if "country" in values else ""
+            place = self.place(values.get("place"), where)
+            coordinates = self.coordinates(values["coordinates"], f"the coordinates of {where}") if "coordinates" in values else None
+            url = self.url(values["url"], f"the url of {where}") if "url" in values else ""
+            if name is not None and role is not None and country is not None:
+                partners.append(Partner(name, role, country, place, coordinates, url))
+        return tuple(partners)
+
+    def municipalities(self, node: Any, what: str) -> tuple[Municipality, ...]:
+        """Each a name, or a mapping with 'name' and optionally 'place' or 'coordinates'."""
+        found = []
+        for number, item in enumerate(self.sequence(node, what), 1):
+            where = f"pilot municipality {number} of {what.removeprefix('the pilot municipalities of ')}"
+            if not isinstance(item, yaml.MappingNode):
+                name = self.text(item, f"the name of {where}")
+                found.extend([Municipality(name)] if name else [])
+                continue
+            values = self.fields(item, where, _MUNICIPALITY_FIELDS)
+            if values is None:
+                continue
+            name = self.text(values["name"], f"the name of {where}") if "name" in values else None
+            place = self.place(values.get("place"), where)
+            coordinates = self.coordinates(values["coordinates"], f"the coordinates of {where}") if "coordinates" in values else None
+            if name is not None:
+                found.append(Municipality(name, place, coordinates))
+        return tuple(found)
+
+    def contacts(self, node: Any, what: str) -> tuple[Contact, ...]:
+        found = []
+        for number, item in enumerate(self.sequence(node, what), 1):
+            where = f"contact {number} of {what.removeprefix('the contacts of ')}"
+            values = self.fields(item, where, _CONTACT_FIELDS)
+            if values is None:
+                continue
+            name = self.string(values["name"], f"the name of {where}") if "name" in values else None
+            title = self.text(values["title"], f"the title of {where}") if "title" in values else Text()
+            organisation = self.string(values["organisation"], f"the organisation of {where}") if "organisation" in values else ""
+            email = self.email(values["email"], f"the email of {where}") if "email" in values else ""
+            phone = self.phone(values["phone"], f"the phone of {where}") if "phone" in values else ""
+            if name is not None and None not in (title, organisation, email, phone):
+                found.append(Contact(name, title, organisation, email, phone))
+        return tuple(found)
+
+    def email(self, node: Any, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is None or _EMAIL.match(value):
+            return value
+        hint = "write the address alone, e.g. name@regionkalmar.se"
+        if value.lower().startswith("mailto:"):
+            hint = "leave out 'mailto:'; the pages and feeds add it"
+        elif "@" not in value:
+            hint = "an e-mail address has an '@', e.g. name@regionkalmar.se"
+        elif "." not in value.rpartition("@")[2]:
+            hint = "after the '@' comes a whole domain, e.g. name@regionkalmar.se"
+        self.error(node, f"{what} '{value}' is not an e-mail address", hint)
+        return None
+
+    def phone(self, node: Any, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is None:
+            return None
+        digits = sum(c.isdigit() for c in value)
+        if not _PHONE.match(value) or not 6 <= digits <= 15:
+            self.error(node, f"{what} '{value}' is not a phone number",
+                       "use digits, spaces and '-', with the country code, e.g. +46 480 44 83 00")  # fmt: skip
+            return None
+        if not value.startswith("+"):
+            self.warn(node, f"{what} '{value}' has no country code",
+                      "write it as +46 … (without the leading 0) so it can be dialled from abroad")  # fmt: skip
+        return value
+
+    def place(self, node: Any, where: str) -> str:
+        """A location key; checked against the locations once they are read (they come later)."""
+        if node is None:
+            return ""
+        value = self.string(node, f"the place of {where}")
+        if value is not None:
+            self._place_refs.append((node, value))
+        return value or ""
+
+    def check_places(self, locations: dict) -> None:
+        for node, value in self._place_refs:
+            if value not in locations:
+                hint = _suggest(value, locations) or (
+                    f"known locations: {', '.join(locations)}" if locations else "add it under 'locations:' first")  # fmt: skip
+                joined = f"{hint} Or" if hint.endswith("?") else f"{hint}; or"
+                self.error(node, f"unknown place '{value}'", f"{joined} give 'coordinates:' instead")
+
+    def coordinates(self, node: Any, what: str) -> tuple[float, float] | None:
+        """Latitude and longitude in decimal degrees: [56.66, 16.36] or 56.66, 16.36."""
+        if isinstance(node, yaml.SequenceNode):
+            parts = [self.string(item, what) for item in self.sequence(node, what)]
+        else:
+            value = self.string(node, what)
+            parts = [p.strip() for p in value.split(",")] if value is not None else [None]
+        if None in parts:
+            return None
+        if len(parts) != 2 or not all(_NUMBER.match(p) for p in parts):
+            self.error(node, f"{what} should be two numbers, latitude then longitude",
+                       "decimal degrees with a point, e.g. [56.66, 16.36] for Kalmar")  # fmt: skip
+            return None
+        lat, lon = float(parts[0]), float(parts[1])
+        swapped = abs(lon) <= 90 and geo.inside(lon, lat)
+        if not -90 <= lat <= 90 or not -180 <= lon <= 180:
+            wrong = f"latitude {parts[0]} is not between -90 and 90" if not -90 <= lat <= 90 else (
+                f"longitude {parts[1]} is not between -180 and 180")  # fmt: skip
+            self.error(node, f"{what}: {wrong}",
+                       "latitude (north) comes first, then longitude (east)" if swapped else
+                       "decimal degrees: latitude −90 to 90 first, then longitude −180 to 180, e.g. [56.66, 16.36]")  # fmt: skip
+            return None
+        if not geo.inside(lat, lon):
+            self.warn(node, f"{what} ({lat}, {lon}) lie outside the map of the southern Baltic "
+                      f"({geo.WEST:g}–{geo.EAST:g}°E, {geo.SOUTH:g}–{geo.NORTH:g}°N); the place is listed but not drawn",
+                      "latitude (north) comes first, then longitude (east)" if swapped else "")  # fmt: skip
+        return (lat, lon)
 
     def country(self, node: Any, what: str) -> str | None:
         value = self.string(node, f"the country of {what}")

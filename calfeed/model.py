@@ -39,6 +39,40 @@ class Calendar:
     organizer: str = ""
 
 
+PARTNER_ROLES = ("lead", "partner", "associated")
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An organisation taking part. ``place`` is a location key; ``coordinates`` (lat, lon) a
+    point for one without a location of its own; either, both or neither may be given."""
+
+    name: Text
+    role: str  # one of PARTNER_ROLES
+    country: str = ""  # ISO 3166-1 alpha-2, "" if not known
+    place: str = ""
+    coordinates: tuple[float, float] | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """A pilot municipality: a name, and where it is, as for a partner."""
+
+    name: Text
+    place: str = ""
+    coordinates: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title: Text = Text()
+    organisation: str = ""
+    email: str = ""
+    phone: str = ""
+
+
 @dataclass(frozen=True)
 class Project:
     slug: str
@@ -49,6 +83,16 @@ class Project:
     start: dt.date | None = None
     end: dt.date | None = None
     url: str = ""
+    aim: Text = Text()
+    partners: tuple[Partner, ...] = ()
+    partners_note: Text = Text()  # partners described in words, as a page does when it names none
+    pilot_municipalities: tuple[Municipality, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+
+    @property
+    def contact(self) -> Contact | None:
+        """The contact that feeds name as organizer: the first with an e-mail address."""
+        return next((c for c in self.contacts if c.email), None)
 
     @property
     def label(self) -> Text:
@@ -62,6 +106,7 @@ class Location:
     name: Text
     country: str  # ISO 3166-1 alpha-2
     timezone: str
+    coordinates: tuple[float, float] | None = None  # (latitude, longitude) in degrees
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from .. import jsonld
+from .. import geo, jsonld, vcard
+from ..loader import slugify
 from ..model import Event, Filter, past, select, upcoming
 from .context import absolute, calendar_zone, known, lang_route, query_args, query_filter, snapshot, today
 from .i18n import current_lang
@@ -135,3 +136,47 @@ def helpers() -> dict[str, Any]:
     return {"page_in": page_in, "feed_links": feed_links, "feed_name": feed_name, "describe": describe,
             "event_links": event_links, "filter_parts": filter_parts, "schedule": snapshot().schedule,
             "lang": current_lang()}  # fmt: skip
+
+
+# -- projects: overview, map, contact cards (issue 9) ------------------------------------
+
+
+@lang_route(bp, "/projects")
+def projects(lang: str) -> str:
+    return render_template("projects.html", **_common(Filter(), lang))
+
+
+@lang_route(bp, "/projects/<slug>/contacts/<int:number>.vcf")
+def contact_card(lang: str, slug: str, number: int) -> Response:
+    """Contact ``number`` (1-based, in the order of the events file) of a project as a vCard."""
+    known("project", slug)
+    contacts = snapshot().schedule.projects[slug].contacts
+    if not 1 <= number <= len(contacts):
+        abort(404)
+    contact = contacts[number - 1]
+    response = Response(vcard.vcard(contact, lang), mimetype="text/vcard")
+    response.charset = "utf-8"
+    filename = slugify(contact.name) or "contact"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response
+
+
+@bp.app_context_processor
+def maps() -> dict[str, Any]:
+    """The map partial's helpers: a project's map, a location's map, marker links, the outline."""
+    schedule = snapshot().schedule
+
+    def project_map(slugs: list[str]) -> geo.Map:
+        return geo.build(schedule, slugs)
+
+    def location_map(slug: str) -> geo.Map:
+        return geo.build(schedule, list(schedule.projects), list(schedule.locations), highlight=slug)
+
+    def place_url(place: geo.Place, lang: str) -> str:
+        kind, slug, anchor = place.link
+        if kind == "location":
+            return url_for("pages.location", slug=slug, lang=lang)
+        return url_for("pages.project", slug=slug, lang=lang, _anchor=anchor)
+
+    return {"project_map": project_map, "location_map": location_map, "place_url": place_url,
+            "coastline": geo.coastline, "geo": geo, "tel_uri": vcard.tel_uri}  # fmt: skip
