@@ -123,7 +123,8 @@ def read_back(key: str, typed: str) -> str:
         event[key] = typed
     lines = "".join(f"    {k}: {v}\n" for k, v in event.items())
     country = typed if key == "country" else "SE"
-    text = f"calendar:\n  name: Test\nlocations:\n  oslo:\n    name: Oslo\n    country: {country}\nevents:\n  -\n{lines}"
+    text = f"calendar:\n  name: Test\nlocations:\n  oslo:\n    name: Oslo\n    country: {country}\n"
+    text += f"events:\n  -\n{lines}"
     result = check(text)
     assert result.schedule is not None, [str(p) for p in result.problems]
     read = result.schedule.events[0]
@@ -165,7 +166,8 @@ def test_the_issues_examples_mean_what_a_person_reads():
     oslo = zoneinfo.ZoneInfo("Europe/Oslo")
     assert schedule.locations["oslo"].country == "NO"
     assert (timed.id, timed.title.sv) == ("1e3", "yes")  # YAML 1.2 parsers would read 1e3 as 1000.0
-    assert (timed.start, timed.end) == (dt.datetime(2019, 10, 21, 9, tzinfo=oslo), dt.datetime(2019, 10, 21, 16, tzinfo=oslo))
+    assert timed.start == dt.datetime(2019, 10, 21, 9, tzinfo=oslo)
+    assert timed.end == dt.datetime(2019, 10, 21, 16, tzinfo=oslo)
     assert whole_day.title.sv == "2019-10-21" and whole_day.start == dt.date(2019, 10, 21)
 
 
@@ -261,3 +263,33 @@ def test_the_pre_commit_hooks_run_calfeed_commands_on_events_files(runner):
     assert command[0] == "calfeed"
     result = runner.invoke(main, [*command[1:], str(SHIPPED), str(BROKEN / "unknown-type.yaml")])
     assert result.exit_code == 1
+
+
+# -- the staff guide -----------------------------------------------------------------------
+
+GUIDE = ROOT / "docs" / "redigera-evenemang.md"
+
+
+def test_the_staff_guide_is_linked_from_the_readme():
+    assert "(docs/redigera-evenemang.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_error_message_the_staff_guide_explains_is_one_calfeed_gives():
+    """The guide quotes messages verbatim; this fails when a message changes and the guide does not."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    quoted = re.findall(r"^\| `([^`]+)`", guide, re.MULTILINE)
+    given = [expectation(path)[2] for path in FIXTURES]
+    errors = [q for q in quoted if not q.startswith("…") and "has no 'id'" not in q]
+    assert len(errors) >= 12
+    for message in errors:
+        assert any(message in text for text in given), message
+
+
+def test_the_staff_guides_examples_are_valid_events():
+    guide = GUIDE.read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", guide, re.DOTALL) if b.startswith("  - id:")]
+    assert len(blocks) >= 4
+    header = SHIPPED.read_text(encoding="utf-8").split("\nevents:\n")[0] + "\nevents:\n"
+    for block in blocks:
+        result = check(header + block)
+        assert result.errors == (), [str(p) for p in result.errors]
