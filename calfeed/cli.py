@@ -1,19 +1,28 @@
-"""The ``calfeed`` command for staff and operators: check the events file, serve the site.
+"""The ``calfeed`` command for staff and operators: check the events file, add ids, print the
+schema, serve the site.
 
 Layer: cli. The only place besides the web layer that decides exit codes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
+import tempfile
 from dataclasses import replace
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import click
+import yaml
 
 from .errors import EventsFileError
 from .ics import size_warnings
-from .loader import MAX_BYTES, check_file
+from .loader import MAX_BYTES, Result, check_file
+from .loader import check as check_text
 
 
 @click.group()
@@ -23,35 +32,158 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", default="events.yaml", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest file accepted.")
-def check(file: str, fmt: str, max_bytes: int) -> None:
-    """Validate FILE (default events.yaml) and list every problem. Exit 1 on errors."""
-    result = check_file(file, max_bytes=max_bytes)
-    if result.schedule is not None:  # feeds too big for Google Calendar: a warning naming the setting
-        result = replace(result, problems=result.problems + tuple(size_warnings(result.schedule, file)))
-    schedule = result.schedule
+def check(files: tuple[str, ...], fmt: str, max_bytes: int) -> None:
+    """Validate FILES (default events.yaml) and list every problem. Exit 1 on errors."""
+    today = dt.date.today()  # the CLI is where the clock is read; the loader takes it as an argument
+    results = {name: check_file(name, max_bytes=max_bytes, today=today) for name in files or ("events.yaml",)}
+    for name, result in results.items():  # feeds too big for Google Calendar: a warning naming the setting
+        if result.schedule is not None:
+            results[name] = replace(result, problems=result.problems + tuple(size_warnings(result.schedule, name)))
     if fmt == "json":
         body = {
-            "ok": schedule is not None,
-            "problems": [p.as_dict() for p in result.problems],
-            "events": len(schedule.events) if schedule else None,
+            "ok": all(r.schedule is not None for r in results.values()),
+            "problems": [p.as_dict() for r in results.values() for p in r.problems],
+            "files": [_file_json(name, result) for name, result in results.items()],
         }
         click.echo(json.dumps(body, ensure_ascii=False, indent=1))
     else:
-        for problem in result.problems:
-            click.echo(str(problem))
-        errors, warnings = len(result.errors), len(result.warnings)
-        if schedule is not None:
-            summary = (f"{_count(len(schedule.events), 'event')}, {_count(len(schedule.projects), 'project')}, "
-                       f"{_count(len(schedule.locations), 'location')}: OK")  # fmt: skip
-            if warnings:
-                summary += f" ({_count(warnings, 'warning')})"
-        else:
-            summary = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
-        click.echo(summary)
-    sys.exit(0 if schedule is not None else 1)
+        for name, result in results.items():
+            for problem in result.problems:
+                click.echo(str(problem))
+            click.echo(f"{name}: {_summary(result)}" if len(results) > 1 else _summary(result))
+    sys.exit(0 if all(r.schedule is not None for r in results.values()) else 1)
+
+
+def _summary(result: Result) -> str:
+    """'8 events, 1 project, 6 locations: OK' or '2 errors, 1 warning'."""
+    schedule, warnings = result.schedule, len(result.warnings)
+    if schedule is None:
+        return f"{_count(len(result.errors), 'error')}, {_count(warnings, 'warning')}"
+    summary = (f"{_count(len(schedule.events), 'event')}, {_count(len(schedule.projects), 'project')}, "
+               f"{_count(len(schedule.locations), 'location')}: OK")  # fmt: skip
+    return summary + (f" ({_count(warnings, 'warning')})" if warnings else "")
+
+
+def _file_json(name: str, result: Result) -> dict[str, Any]:
+    schedule = result.schedule
+    return {
+        "file": name,
+        "ok": schedule is not None,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "events": len(schedule.events) if schedule else None,
+        "projects": len(schedule.projects) if schedule else None,
+        "locations": len(schedule.locations) if schedule else None,
+    }
+
+
+@main.command("add-ids")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+def add_ids(files: tuple[str, ...]) -> None:
+    """Write an 'id:' line into every event of FILES (default events.yaml) that has none.
+
+    The id is the one calfeed already uses for the event, so subscribers see no change;
+    from then on the title and date can be edited without changing the event's identity.
+    Everything else in the file (comments, order, spacing) is left exactly as it was.
+    """
+    failed = False
+    for name in files or ("events.yaml",):
+        path = Path(name)
+        data = path.read_bytes()
+        result = check_text(data, name)
+        if result.schedule is None:
+            for problem in result.errors:
+                click.echo(str(problem), err=True)
+            click.echo(f"{name}: fix the errors first; no ids added", err=True)
+            failed = True
+            continue
+        text = data.decode("utf-8")
+        new_text, added = insert_ids(text, result)
+        if not added:
+            click.echo(f"{name}: every event has an id")
+            continue
+        _verify_same_events(new_text, name, result)
+        _replace(path, new_text.encode("utf-8"))
+        click.echo(f"{name}: added {_count(len(added), 'id')}: {', '.join(added)}")
+    sys.exit(1 if failed else 0)
+
+
+def insert_ids(text: str, result: Result) -> tuple[str, list[str]]:
+    """``text`` with an ``id:`` line in every event that has none.
+
+    A text insertion at the places the YAML parser reports, not a load-and-dump round
+    trip: no dumper can promise to keep comments, quotes, blank lines and key order, and
+    this touches nothing but the new lines. In a block item the id becomes a line of its
+    own (before the first key when that starts its line, else before the second key), so a
+    diff shows only added lines; in a flow item ``{title: ...}`` it goes inside the braces.
+    The pure-Python parser is used because its ``index`` counts characters of exactly this
+    text (BOM and CRLF included).
+    """
+    assert result.schedule is not None
+    derived = {e.line: e.id for e in result.schedule.events}
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    events = next((v for k, v in root.value if k.value == "events"), None)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    inserts: list[tuple[int, str, str]] = []
+    for item in getattr(events, "value", None) or []:
+        if not isinstance(item, yaml.MappingNode) or any(k.value == "id" for k, _ in item.value):
+            continue
+        event_id = derived.get(item.start_mark.line + 1)
+        if event_id is None:
+            continue
+        if item.flow_style:
+            inserts.append((item.start_mark.index + 1, f"id: {event_id}, ", event_id))
+            continue
+        key = next((k for k, _ in item.value[:2] if _starts_its_line(text, k.start_mark.index)), None)
+        if key is None:  # cannot happen in block style (keys after the first start their lines)
+            continue
+        start = text.rfind("\n", 0, key.start_mark.index) + 1
+        inserts.append((start, f"{' ' * key.start_mark.column}id: {event_id}{newline}", event_id))
+    for index, insertion, _ in sorted(inserts, reverse=True):
+        text = text[:index] + insertion + text[index:]
+    return text, [event_id for _, _, event_id in sorted(inserts)]
+
+
+def _starts_its_line(text: str, index: int) -> bool:
+    return text[text.rfind("\n", 0, index) + 1 : index].strip(" \ufeff") == ""
+
+
+def _verify_same_events(new_text: str, name: str, before: Result) -> None:
+    """Refuse to write unless the new file is valid, has every id, and means the same events."""
+    after = check_text(new_text, name)
+    assert before.schedule is not None
+    same = after.schedule is not None and [e.id for e in after.schedule.events] == [
+        e.id for e in before.schedule.events
+    ]
+    if not same or any("has no 'id'" in p.message for p in after.warnings):
+        raise click.ClickException(f"{name}: adding ids would change the file's meaning; nothing written")
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write by rename, so the running site never reads a half-written file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def schema_text() -> str:
+    """The JSON Schema of the events file, as shipped in the package."""
+    return files("calfeed").joinpath("schema.json").read_text(encoding="utf-8")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the events file (for editors: autocompletion, inline errors)."""
+    click.echo(schema_text(), nl=False)
 
 
 @main.command()
@@ -69,6 +201,26 @@ def serve(host: str, port: int, events: str) -> None:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{events} has {_count(len(exc.problems), 'error')}; not starting") from None
     app.run(host=host, port=port)
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--events", envvar="CALFEED_EVENTS", default="events.yaml", show_default=True, help="The events file.")
+@click.option("--base-url", envvar="CALFEED_BASE_URL", default="", help="Public address of the static site.")
+def build(outdir: str, events: str, base_url: str) -> None:
+    """Write the whole public site into OUTDIR as static files, for any static host (see README)."""
+    from .export import ExportError, export
+    from .web import create_app
+
+    try:
+        report = export(create_app({"CALFEED_EVENTS": events, "CALFEED_BASE_URL": base_url}), Path(outdir))
+    except EventsFileError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{events} has {_count(len(exc.problems), 'error')}; nothing written") from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{outdir}: {_count(len(report.files), 'file')} (and .gz), {report.bytes / 1e6:.1f} MB")
 
 
 def _count(n: int, word: str) -> str:
