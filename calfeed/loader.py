@@ -39,14 +39,33 @@ MAX_BYTES = 5_000_000
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 DEFAULT_DURATION = dt.timedelta(hours=1)
 MAX_TITLE = 200
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+
+
+def _bounded_parser() -> type:
+    """libyaml (~10x faster) when it refuses nesting deeper than 1000 levels, as libyaml 0.2.5+ does;
+    else the pure-Python parser, which stops at Python's recursion limit. Either way a hostile file of
+    100,000 '[' is a YAML error, never a C stack overflow that kills the process."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return yaml.SafeLoader
+    try:
+        yaml.compose("[" * 1001 + "]" * 1001, Loader=fast)
+    except yaml.YAMLError:
+        return fast
+    return yaml.SafeLoader
+
+
+_Parser = _bounded_parser()
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 _NULL = "tag:yaml.org,2002:null"
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?\Z")
 _DATETIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})(?:T|\s+)(.+)\Z")
+# C0 controls but tab and line feed, DEL and C1: invalid in iCalendar text (RFC 5545 3.3.11), never typed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _URL = re.compile(r"(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)\Z", re.IGNORECASE)
 
 _TOP_FIELDS = {"calendar": True, "projects": False, "locations": False, "events": True}
@@ -248,6 +267,15 @@ class _Reader:
         except yaml.MarkedYAMLError as exc:
             self._syntax_error(exc, text)
             return None
+        except yaml.reader.ReaderError as exc:  # a character YAML allows nowhere, e.g. a raw U+0007
+            code = exc.character if isinstance(exc.character, int) else 0
+            at = max(text.find(chr(code)), 0)  # the reader stops at its first occurrence
+            self.problems.append(Problem(
+                f"the file contains the control character U+{code:04X}, which is not allowed in YAML",
+                self.filename, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1,
+                "delete it; it is invisible in most editors (try the editor's 'show all characters')",
+            ))  # fmt: skip
+            return None
         except (yaml.YAMLError, RecursionError) as exc:
             self.problems.append(Problem(f"the file is not valid YAML: {exc}", self.filename, 1, 1))
             return None
@@ -346,7 +374,13 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode):
             self.error(node, f"{what} should be a single value, not {_kind(node)}")
             return None
-        value = node.value.strip()
+        value = node.value.replace("\r\n", "\n").replace("\r", "\n")  # one kind of line break: LF
+        control = _CONTROL.search(value)
+        if control:
+            self.error(node, f"{what} contains the control character U+{ord(control.group()):04X}, which "
+                       "calendars cannot show", "delete it; in a \"quoted\" value look for escapes such as \\x01 or \\e")  # fmt: skip
+            return None
+        value = value.strip()
         if not value:
             self.error(node, f"{what} is empty")
             return None
@@ -412,6 +446,9 @@ class _Reader:
 
     def _real_date(self, node: Any, what: str, value: str) -> dt.date | None:
         year, month, day = map(int, value.split("-"))
+        if not MIN_YEAR <= year <= MAX_YEAR:  # also keeps date arithmetic and time zones off their limits
+            self.error(node, f"{what} is in the year {year}", f"years from {MIN_YEAR} to {MAX_YEAR} are accepted")
+            return None
         if not 1 <= month <= 12:
             self.error(node, f"{what} has month {month}; months run from 1 to 12")
             return None

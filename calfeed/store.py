@@ -124,7 +124,11 @@ class Store:
             return None, (Problem(f"cannot read the events file: {exc.strerror or exc}", str(self.path)),)
         if signature is not None and self._signature() != signature:
             return None, (Problem("the events file changed while it was read", str(self.path)),)
-        result = check(data, str(self.path), max_bytes=self.max_bytes)
+        try:
+            result = check(data, str(self.path), max_bytes=self.max_bytes)
+        except Exception:  # a bug in the loader must not take the site down: the last good version stays
+            log.exception("checking %s failed unexpectedly", self.path)
+            return None, (Problem("the events file could not be checked (an internal error, logged)", str(self.path)),)
         if result.schedule is None:
             return None, result.errors
         now = dt.datetime.now(dt.timezone.utc)

@@ -91,3 +91,18 @@ def schema() -> Response:
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response.make_conditional(request)
+
+
+@cache
+def _openapi() -> bytes:
+    return files("calfeed").joinpath("openapi.json").read_bytes()
+
+
+@bp.route("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of the public URLs, for integrators (and the URL fuzzing tests)."""
+    body = _openapi()
+    response = Response(body, content_type="application/json")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response.make_conditional(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .context import BadRequest
@@ -28,10 +29,17 @@ def render(status: int, title: str, message: str, valid: list[str] | None = None
             body["error"]["valid"] = valid
         response = jsonify(body)
     else:
-        response = Response(render_template("error.html", status=status, title=title, message=message,
-                                            valid=valid or []), mimetype="text/html")  # fmt: skip
+        response = Response(_page(status, title, message, valid or []), mimetype="text/html")
     response.status_code = status
     return response
+
+
+def _page(status: int, title: str, message: str, valid: list[str]) -> str:
+    try:
+        return render_template("error.html", status=status, title=title, message=message, valid=valid)
+    except Exception:  # e.g. a Host header werkzeug refused leaves no URL adapter for the page's links
+        log.exception("the error page for %s could not be rendered", request.path)
+        return f"<!doctype html>\n<title>{status} {escape(title)}</title>\n<h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n"
 
 
 def init_app(app: Flask) -> None:
@@ -50,4 +58,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.path)
-        return render(500, InternalServerError.name, "Something went wrong on our side; it has been logged.")
+        return render(500, InternalServerError().name, "Something went wrong on our side; it has been logged.")
