@@ -19,6 +19,7 @@ from .labels import CANCELLED_PREFIX, country_name, type_name
 from .errors import Problem
 from .ledger import EPOCH, Revisions
 from .model import EVENT_TYPES, Contact, Event, Filter, Schedule, select
+from .recurrence import overrides, utc_until, wall_clock
 
 PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
 FEED_WARN_BYTES = 800_000  # Google Calendar drops the events past about 1 MB of a feed
@@ -75,6 +76,10 @@ def vevent(event: Event, ctx: Context) -> icalendar.Event:
     component.add("summary", summary(event, ctx.lang))
     component.add("dtstart", event.start)
     component.add("dtend", event.end_exclusive)
+    if event.recurrence is not None:
+        _add_rule(component, event)
+    if event.recurrence_id is not None:  # one changed occurrence of a series (RFC 5545 3.8.4.4)
+        component.add("recurrence-id", event.recurrence_id)
     if event.all_day:
         component.add("transp", "TRANSPARENT")  # a whole-day activity should not block the day
     component.add("status", event.status.upper())
@@ -128,14 +133,46 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> by
     zones: dict[str, list[dt.date]] = {}
     for event in events:
         vevents.append(vevent(event, ctx))
+        changed = overrides(event)  # a series' moved and cancelled occurrences: same UID, own RECURRENCE-ID
+        vevents.extend(vevent(occurrence, ctx) for occurrence in changed)
         if not event.all_day:
-            zones.setdefault(event.start.tzinfo.key, []).extend((event.start.date(), event.end.date()))
+            zones.setdefault(event.start.tzinfo.key, []).extend(
+                (event.start.date(), event.end.date(), *_series_days(event), *(o.end.date() for o in changed)))
     # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
     for key in sorted(zones):
         cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))
     for component in vevents:
         cal.add_component(component)
     return cal.to_ical()
+
+
+def _add_rule(component: icalendar.Event, event: Event) -> None:
+    """RRULE and EXDATE of a series on its own clock: DTSTART carries the TZID, so clients repeat
+    10:00 local across daylight-saving changes. UNTIL is UTC for a timed series (RFC 5545 3.3.10).
+
+    A skipped date ('except') becomes an EXDATE: nothing happens, nothing is shown. A cancelled
+    occurrence stays an override with STATUS:CANCELLED and the "INSTÄLLT:" title, like a cancelled
+    single event: every client then shows that it was called off (Outlook, which ignores STATUS,
+    still shows the title) instead of it silently vanishing; ``?cancelled=hide`` turns it into an
+    EXDATE, which every client removes."""
+    recurrence = event.recurrence
+    assert recurrence is not None
+    rule = icalendar.vRecur.from_ical(recurrence.rule)
+    if recurrence.until is not None:
+        rule["UNTIL"] = [utc_until(recurrence, event.start)]
+    component.add("rrule", rule)
+    if recurrence.exceptions:
+        clock = wall_clock(event.start).time()
+        component.add("exdate", [day if event.all_day else dt.datetime.combine(day, clock, event.start.tzinfo)
+                                 for day in recurrence.exceptions])  # fmt: skip
+
+
+def _series_days(event: Event) -> tuple[dt.date, ...]:
+    """The last day of a series, so that its VTIMEZONE covers it; ten years for one without an end."""
+    if event.recurrence is None:
+        return ()
+    last = event.last_day(event.start.tzinfo) if isinstance(event.start, dt.datetime) else event.end
+    return (min(last, event.start.date() + dt.timedelta(days=3653)),)
 
 
 @lru_cache(maxsize=256)

@@ -20,7 +20,7 @@ import re
 import unicodedata
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,9 @@ import pytz
 import yaml
 
 from .errors import EventsFileError, Problem
+from .recurrence import (
+    FREQUENCIES, MAX_COUNT, WEEKDAYS, Change, Recurrence, nearest, occurs_on, rule_of, utc_until, wall_clock,
+)  # fmt: skip
 from . import geo
 from .model import (
     EVENT_TYPES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location, Municipality, Partner, Project,
@@ -87,7 +90,21 @@ _EVENT_FIELDS = {
     "id": False, "title": True, "type": True, "project": False, "location": False,
     "start": True, "end": False, "timezone": False, "description": False, "url": False,
     "status": False,
+    "repeat": False, "rrule": False, "except": False, "changes": False,
 }  # fmt: skip
+_SERIES_FIELDS = ("repeat", "rrule", "except", "changes")
+_REPEAT_FIELDS = {"every": True, "interval": False, "on": False, "until": False, "count": False}
+_CHANGE_FIELDS = {"start": False, "end": False, "location": False, "status": False}
+_EVERY = {**FREQUENCIES, "dag": "DAILY", "vecka": "WEEKLY", "månad": "MONTHLY", "år": "YEARLY"}
+_WEEKDAY_NAMES = {
+    name: code
+    for code, names in zip(WEEKDAYS, [("monday", "måndag"), ("tuesday", "tisdag"), ("wednesday", "onsdag"),
+                                      ("thursday", "torsdag"), ("friday", "fredag"), ("saturday", "lördag"),
+                                      ("sunday", "söndag")])
+    for name in (*names, code.lower())
+}  # fmt: skip
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1,
+             "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "sista": -1}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -771,6 +788,10 @@ class _Reader:
             if start is None or end is None:
                 return None
 
+        recurrence = self.series(values, start, zone_name, locations)
+        if recurrence is False:
+            return None
+
         if "id" in values:
             event_id = self.slug(values["id"], "the id")
             if event_id is None:
@@ -784,7 +805,228 @@ class _Reader:
         return Event(
             id=event_id, title=title, type=kind, start=start, end=end, project=project or "",
             location=location or "", description=description or Text(), url=url, status=status, line=line,
+            recurrence=recurrence or None,
         )  # fmt: skip
+
+    # -- repeating events: 'repeat' or 'rrule', 'except', 'changes' (see calfeed/recurrence.py) ------
+
+    def _error_count(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    def series(self, values: dict[str, Any], start: Any, zone_name: str, locations: dict) -> Recurrence | None | bool:
+        """How the event repeats: ``None`` if it does not, ``False`` after an error."""
+        given = [name for name in _SERIES_FIELDS if name in values]
+        if not given:
+            return None
+        if "repeat" in values and "rrule" in values:
+            self.error(values["rrule"], "the event has both 'repeat' and 'rrule'", "keep one of them")
+            return False
+        if "repeat" not in values and "rrule" not in values:
+            self.error(values[given[0]], f"'{given[0]}' only applies to a repeating event",
+                       "add 'repeat:' (e.g. every: week) or 'rrule:'")  # fmt: skip
+            return False
+        node = values.get("repeat") or values["rrule"]
+        parsed = self.repeat(node, start) if "repeat" in values else self.rrule(node, start, zone_name)
+        if parsed is None or not self.starts_series(node, parsed, start):
+            return False
+        try:
+            utc_until(parsed, start)  # the feed writes it in UTC
+        except OverflowError:
+            self.error(node, "the series ends too close to the year 9999", "leave out the end for a series without one")
+            return False
+        errors = self._error_count()
+        exceptions = self.exceptions(values.get("except"), parsed, start)
+        changes = self.changes(values.get("changes"), parsed, start, zone_name, locations, exceptions)
+        if self._error_count() > errors:
+            return False
+        return replace(parsed, exceptions=exceptions, changes=changes)
+
+    def repeat(self, node: Any, start: Any) -> Recurrence | None:
+        """The staff form: every: week, interval: 2, on: [tuesday], until: 2020-06-30 or count: 6."""
+        values = self.fields(node, "'repeat'", _REPEAT_FIELDS)
+        if values is None:
+            return None
+        errors = self._error_count()
+        freq = self.choice(values["every"], "period in 'every'", _EVERY) if "every" in values else None
+        frequency = _EVERY.get(freq or "", "")
+        interval = self.whole(values.get("interval"), "'interval'", 1000)
+        days = self.weekdays(values.get("on"), frequency)
+        until = self.date(values["until"], "'until'") if "until" in values else None
+        count = self.whole(values.get("count"), "'count'", MAX_COUNT)
+        if "until" in values and "count" in values:
+            self.error(values["count"], "the series has both 'until' and 'count'",
+                       "keep one: 'until' is the last day, 'count' the number of times")  # fmt: skip
+        elif until is not None and until < wall_clock(start).date():
+            self.error(values["until"], f"the series ends (until {until}) before it starts ({wall_clock(start).date()})",
+                       "'until' is the last day the event may repeat on")  # fmt: skip
+        if self._error_count() > errors or not frequency:
+            return None
+        parts = [f"FREQ={frequency}"] + [f"INTERVAL={interval}"] * (interval is not None and interval > 1)
+        parts += [f"BYDAY={','.join(days)}"] * bool(days) + [f"COUNT={count}"] * (count is not None)
+        return Recurrence(";".join(parts), until)
+
+    def whole(self, node: Any, what: str, maximum: int) -> int | None:
+        if node is None:
+            return None
+        value = self.string(node, what)
+        if value is not None and not (value.isdigit() and 1 <= int(value) <= maximum):
+            self.error(node, f"{what} '{value}' is not a whole number from 1 to {maximum}")
+            return None
+        return int(value) if value is not None else None
+
+    def weekdays(self, node: Any, frequency: str) -> tuple[str, ...]:
+        """'on: [tuesday, thursday]' -> ('TU', 'TH'); 'on: first monday' -> ('1MO',) for a monthly series."""
+        if node is None:
+            return ()
+        if isinstance(node, yaml.SequenceNode):
+            items = [(item, self.string(item, "a day in 'on'")) for item in self.sequence(node, "'on'")]
+        else:
+            text = self.string(node, "'on'")
+            items = [(node, word) for word in (text or "").split(",")]
+        days = []
+        for item, text in items:
+            words = (text or "").strip().lower().split()
+            if not words:
+                continue
+            code = _WEEKDAY_NAMES.get(words[-1])
+            ordinal = _ORDINALS.get(words[0]) if len(words) == 2 else 0
+            if code is None or ordinal is None or len(words) > 2:
+                hint = _suggest(words[-1], _WEEKDAY_NAMES) or "use a weekday: monday … sunday (or måndag … söndag)"
+                self.error(item, f"unknown weekday '{text}'", hint)
+            elif ordinal and frequency not in ("MONTHLY", "YEARLY"):
+                self.error(item, f"'{text}' only applies to a series repeating every month or year",
+                           f"write just '{words[-1]}'")  # fmt: skip
+            else:
+                days.append(f"{ordinal or ''}{code}")
+        return tuple(days)
+
+    def rrule(self, node: Any, start: Any, zone_name: str) -> Recurrence | None:
+        """The expert form: an RFC 5545 RRULE value such as FREQ=MONTHLY;BYDAY=1MO."""
+        text = self.string(node, "'rrule'")
+        if text is None:
+            return None
+        parts: dict[str, str] = {}
+        for part in text.upper().removeprefix("RRULE:").split(";"):
+            name, equals, value = (s.strip() for s in part.partition("="))
+            if not (name and equals and value) or name in parts:
+                self.error(node, f"the rrule '{text}' is malformed: '{part}' is not one NAME=VALUE",
+                           "write it as FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")  # fmt: skip
+                return None
+            parts[name] = value
+        problem = _rule_problem(parts)
+        until = self.rrule_until(node, text, parts.pop("UNTIL"), start, zone_name) if "UNTIL" in parts else None
+        rule = ";".join(f"{k}={v}" for k, v in sorted(parts.items(), key=lambda kv: kv[0] != "FREQ"))
+        if not problem:
+            try:
+                rule_of(Recurrence(rule), start)
+            except (ValueError, TypeError) as exc:
+                problem = str(exc)
+        if problem:
+            self.error(node, f"the rrule '{text}' is malformed: {problem}",
+                       "see RFC 5545 section 3.3.10, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")  # fmt: skip
+            return None
+        if until is False:
+            return None
+        if until is not None and until < (wall_clock(start) if isinstance(until, dt.datetime) else wall_clock(start).date()):
+            self.error(node, f"the series ends (UNTIL {until}) before it starts ({wall_clock(start)})")
+            return None
+        return Recurrence(rule, until)
+
+    def rrule_until(self, node: Any, text: str, value: str, start: Any, zone_name: str) -> Any:
+        """UNTIL as the local clock sees it: a date, or a naive local datetime; ``False`` if malformed."""
+        match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?", value)
+        try:
+            numbers = [int(g) for g in match.groups()[:6] if g is not None] if match else []
+            moment = dt.datetime(*numbers) if len(numbers) == 6 else dt.date(*numbers)
+        except (TypeError, ValueError):
+            self.error(node, f"the rrule '{text}' is malformed: UNTIL={value} is not a date or time",
+                       "write UNTIL=20200630 for the last day")  # fmt: skip
+            return False
+        if isinstance(moment, dt.datetime) and match and match.group(7):
+            try:
+                moment = moment.replace(tzinfo=dt.timezone.utc).astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None)
+            except OverflowError:
+                self.error(node, f"the rrule '{text}' is malformed: UNTIL={value} is past the year 9999 in {zone_name}",
+                           "leave UNTIL out for a series without an end")  # fmt: skip
+                return False
+        if isinstance(moment, dt.datetime) and not isinstance(start, dt.datetime):
+            return moment.date()  # an all-day series ends on a day
+        return moment
+
+    def starts_series(self, node: Any, recurrence: Recurrence, start: Any) -> bool:
+        """RFC 5545 leaves a series whose start is not one of its own occurrences undefined: refuse it."""
+        first = next(iter(rule_of(recurrence, start)), None)
+        if first == wall_clock(start):
+            return True
+        day = wall_clock(start).date()
+        hint = (f"start it on its first day, {first:%A %Y-%m-%d}, or change the days it repeats on" if first
+                else "check the rule")  # fmt: skip
+        self.error(node, f"the series starts on {day:%A %Y-%m-%d}, which is not one of the days it repeats on", hint)
+        return False
+
+    def not_an_occurrence(self, node: Any, where: str, recurrence: Recurrence, start: Any, day: dt.date) -> None:
+        around = nearest(recurrence, start, day)
+        hint = f"the nearest dates of the series are {' and '.join(map(str, around))}" if around else ""
+        self.error(node, f"{day} ({day:%A}) in {where} is not a date of this series", hint)
+
+    def exceptions(self, node: Any, recurrence: Recurrence, start: Any) -> tuple[dt.date, ...]:
+        if node is None:
+            return ()
+        items = self.sequence(node, "'except'") if isinstance(node, yaml.SequenceNode) else [node]
+        days = set()
+        for item in items:
+            day = self.date(item, "a date in 'except'")
+            if day is not None and not occurs_on(recurrence, start, day):
+                self.not_an_occurrence(item, "'except'", recurrence, start, day)
+            elif day is not None:
+                days.add(day)
+        return tuple(sorted(days))
+
+    def changes(self, node: Any, recurrence: Recurrence, start: Any, zone_name: str, locations: dict,
+                exceptions: tuple[dt.date, ...]) -> tuple[Change, ...]:  # fmt: skip
+        entries = self.mapping(node, "'changes'") if node is not None else {}
+        found = []
+        for key, value in (entries or {}).values():
+            day = self.date(key, "a date in 'changes'")
+            if day is None:
+                continue
+            if not occurs_on(recurrence, start, day):
+                self.not_an_occurrence(key, "'changes'", recurrence, start, day)
+            elif day in exceptions:
+                self.error(key, f"{day} is both skipped in 'except' and changed in 'changes'", "keep one of them")
+            else:
+                change = self.change(value, day, start, zone_name, locations)
+                if change is not None:
+                    found.append(change)
+        return tuple(sorted(found, key=lambda c: c.date))
+
+    def change(self, node: Any, day: dt.date, start: Any, zone_name: str, locations: dict) -> Change | None:
+        """One occurrence's new start and/or end (in the series' zone), location or status."""
+        what = f"the change on {day}"
+        values = self.fields(node, what, _CHANGE_FIELDS)
+        if values is None:
+            return None
+        if not values:
+            self.error(node, f"{what} changes nothing", "give a new start, end, location or 'status: cancelled'")
+            return None
+        errors = self._error_count()
+        timed = isinstance(start, dt.datetime)
+        original = dt.datetime.combine(day, wall_clock(start).time()) if timed else day
+        new_start = self.when(values["start"], "start", day) if "start" in values else None
+        if new_start is not None and isinstance(new_start, dt.datetime) != timed:
+            self.error(values["start"], f"the new start of {what} must be " + (
+                "a date and a time, like the series'" if timed else "a date, like the series'"))  # fmt: skip
+            new_start = None
+        new_end = self.end(values["end"], new_start or original, zone_name) if "end" in values else None
+        location = self.reference(values.get("location"), "location", locations)
+        status = self.choice(values["status"], "status", STATUSES) if "status" in values else None
+        if timed and new_start is not None:
+            new_start = self.localize(values["start"], new_start, zone_name)
+        if timed and new_end is not None:
+            new_end = self.localize(values["end"], new_end, zone_name)
+        if self._error_count() > errors:
+            return None
+        return Change(day, new_start, new_end, location or None, status)
 
     def reference(self, node: Any, what: str, known: dict) -> str | None | bool:
         """The key of a project or location; ``None`` when absent, ``False`` when wrong."""
@@ -837,6 +1079,20 @@ class _Reader:
                        "the clocks are moved forward then", "pick a time an hour later")  # fmt: skip
             return None
         return aware
+
+
+def _rule_problem(parts: dict[str, str]) -> str:
+    """What is wrong with an rrule that dateutil would accept or misread, or ''."""
+    if "FREQ" not in parts:
+        return "it has no FREQ"
+    if parts["FREQ"] in ("HOURLY", "MINUTELY", "SECONDLY") or {"BYHOUR", "BYMINUTE", "BYSECOND"} & set(parts):
+        # changes and exceptions are keyed by date, so a series has at most one occurrence a day
+        return "a series repeats at most once a day; its time of day comes from 'start'"
+    if {"UNTIL", "COUNT"} <= set(parts):
+        return "it has both UNTIL and COUNT"
+    if parts.get("COUNT", "").isdigit() and int(parts["COUNT"]) > MAX_COUNT:
+        return f"COUNT is over {MAX_COUNT}"
+    return ""
 
 
 def _is_null(node: Any) -> bool:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # recurrence builds on this module; the annotation alone needs no import at run time
+    from .recurrence import Recurrence
 
 EVENT_TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
 STATUSES = ("confirmed", "tentative", "cancelled")
@@ -128,6 +132,8 @@ class Event:
     url: str = ""
     status: str = "confirmed"
     line: int = 0  # where the event starts in the events file, for messages
+    recurrence: Recurrence | None = None  # a series: start/end are its first occurrence
+    recurrence_id: dt.date | dt.datetime | None = None  # an occurrence of a series: where the rule put it
 
     @property
     def all_day(self) -> bool:
@@ -145,7 +151,9 @@ class Event:
         return self.start
 
     def last_day(self, tz: dt.tzinfo) -> dt.date:
-        """The last calendar day the event touches, seen from ``tz``."""
+        """The last calendar day the event touches, seen from ``tz``; for a series, its last occurrence's."""
+        if self.recurrence is not None:
+            return self.recurrence.last_day(self, tz)
         if isinstance(self.end, dt.datetime):
             local_end = self.end.astimezone(tz)
             # An event ending at midnight does not touch the next day.
@@ -205,7 +213,10 @@ class Filter:
 
 
 def select(events: Iterable[Event], selection: Filter) -> list[Event]:
-    return [e for e in events if selection.matches(e)]
+    chosen = [e for e in events if selection.matches(e)]
+    if selection.hide_cancelled:  # a series keeps its other occurrences; the cancelled ones are skipped
+        chosen = [replace(e, recurrence=e.recurrence.without_cancelled()) if e.recurrence else e for e in chosen]
+    return chosen
 
 
 def upcoming(events: Iterable[Event], today: dt.date, tz: dt.tzinfo) -> list[Event]:

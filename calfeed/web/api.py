@@ -5,6 +5,7 @@ Layer: web.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from functools import cache
@@ -15,7 +16,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..labels import type_name
 from ..model import Event, select
-from .context import absolute, ics_context, lang_route, query_filter, snapshot
+from ..recurrence import AHEAD, BEHIND, expand
+from .context import BadRequest, absolute, calendar_zone, ics_context, lang_route, query_filter, snapshot, today
 from .responses import cached, send
 
 bp = Blueprint("api", __name__)
@@ -43,19 +45,44 @@ def event_json(event: Event, lang: str) -> dict[str, Any]:
         "url": event.url or None,
         "page": absolute("pages.event", event_id=event.id, lang=lang),
         "ics": absolute("feeds.event", event_id=event.id, lang=lang),
+        # one occurrence of a repeating event: where its series put it (null for a single event)
+        "recurrence_id": event.recurrence_id.isoformat() if event.recurrence_id is not None else None,
     }
 
 
 @lang_route(bp, "/events.json")
 def events(lang: str) -> Response:
     selection = query_filter()
+    first, last, limited = _window()
 
     def build() -> bytes:
-        chosen = select(snapshot().schedule.events, selection)
+        zone = calendar_zone()
+        chosen = expand(select(snapshot().schedule.events, selection), first, last, zone)
+        if limited:
+            chosen = [e for e in chosen if e.first_day(zone) <= last and e.last_day(zone) >= first]
         body = {"events": [event_json(e, lang) for e in chosen]}
         return json.dumps(body, ensure_ascii=False, indent=1).encode()
 
-    return send(cached(("events.json", selection, lang), build), "application/json; charset=utf-8")
+    key = ("events.json", selection, lang, first, last, limited)
+    return send(cached(key, build), "application/json; charset=utf-8")
+
+
+def _window() -> tuple[dt.date, dt.date, bool]:
+    """The days a repeating event is listed for: ``?from=`` and ``?to=`` (YYYY-MM-DD, which then limit
+    single events too), by default two years back to one ahead; at most ten years, so never unbounded."""
+    days = {}
+    for name in ("from", "to"):
+        raw = request.args.get(name)
+        if raw is not None:
+            try:
+                days[name] = dt.date.fromisoformat(raw)
+            except ValueError:
+                raise BadRequest(f"{name} must be a date written YYYY-MM-DD, e.g. {name}=2020-01-31") from None
+    first = days.get("from", today() - BEHIND)
+    last = days.get("to", min(max(first, today()), dt.date.max - AHEAD) + AHEAD)
+    if not dt.timedelta(0) <= last - first <= dt.timedelta(days=3653):
+        raise BadRequest("from must be on or before to, and at most ten years before it")
+    return first, last, bool(days)
 
 
 @bp.route("/healthz")

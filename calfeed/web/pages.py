@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from .. import geo, jsonld, vcard
 from ..loader import slugify
 from ..model import Event, Filter, past, select, upcoming
+from ..recurrence import AHEAD, BEHIND, expand, upcoming_occurrences
 from .context import absolute, calendar_zone, known, lang_route, query_args, query_filter, snapshot, today
 from .i18n import current_lang
 
@@ -36,15 +37,17 @@ def agenda(lang: str) -> str:
     selection = query_filter()
     schedule = snapshot().schedule
     chosen = select(schedule.events, selection)
-    coming = upcoming(chosen, today(), calendar_zone())
-    return render_template("agenda.html", months=by_month(coming), has_past=len(coming) < len(chosen),
+    coming = _upcoming(chosen)
+    has_past = any(e.first_day(calendar_zone()) < today() if e.recurrence else e.last_day(calendar_zone()) < today()
+                   for e in chosen)  # fmt: skip
+    return render_template("agenda.html", months=by_month(coming), has_past=has_past,
                            feed=("feeds.everything", {}), **_common(selection, lang))  # fmt: skip
 
 
 @lang_route(bp, "/past")
 def past_events(lang: str) -> str:
     selection = query_filter()
-    chosen = past(select(snapshot().schedule.events, selection), today(), calendar_zone())
+    chosen = _past(select(snapshot().schedule.events, selection))
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
@@ -63,7 +66,8 @@ def event(lang: str, event_id: str) -> str:
     schedule = snapshot().schedule
     page = absolute("pages.event", event_id=found.id, lang=lang)
     data = jsonld.event_data(found, schedule, lang, page, absolute("pages.agenda", lang=lang))
-    return render_template("event.html", event=found, jsonld=jsonld.script_text(data), **_common(Filter(), lang))
+    occurrences = upcoming_occurrences(found, today(), calendar_zone()) if found.recurrence else []
+    return render_template("event.html", event=found, occurrences=occurrences, jsonld=jsonld.script_text(data), **_common(Filter(), lang))
 
 
 @lang_route(bp, "/projects/<slug>")
@@ -82,13 +86,22 @@ def location(lang: str, slug: str) -> str:
                    location=snapshot().schedule.locations[slug])  # fmt: skip
 
 
+def _upcoming(events: list[Event]) -> list[Event]:
+    """Events not yet ended, each series as its occurrences in the coming year (AHEAD)."""
+    return upcoming(expand(events, today(), today() + AHEAD, calendar_zone()), today(), calendar_zone())
+
+
+def _past(events: list[Event]) -> list[Event]:
+    """Ended events, newest first, each series as its occurrences of the last two years (BEHIND)."""
+    return past(expand(events, today() - BEHIND, today(), calendar_zone()), today(), calendar_zone())
+
+
 def _scoped(template: str, selection: Filter, lang: str, feed: tuple[str, dict[str, str]], **extra: Any) -> str:
     chosen = select(snapshot().schedule.events, selection)
     context = _common(selection, lang)
     context["query"] = query_args(selection, feed[1])
     return render_template(
-        template, upcoming_events=upcoming(chosen, today(), calendar_zone()),
-        past_events=past(chosen, today(), calendar_zone()), feed=feed, **context, **extra,
+        template, upcoming_events=_upcoming(chosen), past_events=_past(chosen), feed=feed, **context, **extra,
     )  # fmt: skip
 
 

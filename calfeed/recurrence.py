@@ -1,0 +1,225 @@
+"""Repeating events: the series value types and their expansion into occurrences, with dateutil.
+
+Layer: model. Pure: the standard library, dateutil and ``model``; no I/O, no clock — every
+window is an argument. (``model`` refers to ``Recurrence`` for type checking only, so the
+import runs one way.)
+
+A series is written once in the events file and published once in a feed (RRULE, EXDATE
+and one RECURRENCE-ID override per changed occurrence); calendar clients expand it
+themselves. Only pages and JSON expand it here, always within a window and to at most
+``MAX_OCCURRENCES`` per series, so a series without an end never makes anything unbounded.
+
+Expansion runs on the local wall clock (naive datetimes in the series' zone) and the zone
+is attached afterwards: a weekly 10:00 meeting stays at 10:00 across the switch to and
+from summer time, which is what RFC 5545 prescribes for a DTSTART with a TZID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from dateutil.rrule import rrule, rrulestr
+
+from .model import Event, sort_key
+
+FREQUENCIES = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+MAX_OCCURRENCES = 1000  # per series and expansion: a daily series over the past page's two years still fits
+MAX_COUNT = 1000  # the largest COUNT accepted; keeps the end of a counted series cheap to find
+AHEAD = dt.timedelta(days=365)  # how far ahead pages and JSON expand a series
+BEHIND = dt.timedelta(days=730)  # how far back the past page and JSON expand one
+END_OF_DAY = dt.time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One occurrence moved, moved elsewhere or cancelled. ``None`` keeps the series' value."""
+
+    date: dt.date  # the occurrence's original date: its key under 'changes:'
+    start: dt.date | dt.datetime | None = None
+    end: dt.date | dt.datetime | None = None  # for an all-day series the last day, as Event.end
+    location: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """How an event repeats. ``rule`` is an RRULE without UNTIL ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
+    ``until`` is the last possible start on the local clock: a date (its whole day) or a naive
+    datetime. Exceptions and changes are keyed by the occurrence's original local date."""
+
+    rule: str
+    until: dt.date | dt.datetime | None = None
+    exceptions: tuple[dt.date, ...] = ()
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def endless(self) -> bool:
+        return self.until is None and "COUNT=" not in self.rule
+
+    def change_on(self, day: dt.date) -> Change | None:
+        return next((c for c in self.changes if c.date == day), None)
+
+    def without_cancelled(self) -> Recurrence:
+        """Cancelled occurrences turned into exceptions: what ``?cancelled=hide`` publishes."""
+        cancelled = {c.date for c in self.changes if c.status == "cancelled"}
+        if not cancelled:
+            return self
+        return replace(self, exceptions=tuple(sorted({*self.exceptions, *cancelled})),
+                       changes=tuple(c for c in self.changes if c.date not in cancelled))  # fmt: skip
+
+    def last_day(self, event: Event, tz: dt.tzinfo) -> dt.date:
+        """The last day any occurrence touches, seen from ``tz``; ``date.max`` for an endless series."""
+        return _last_day(event, tz)
+
+
+def wall_clock(value: dt.date | dt.datetime) -> dt.datetime:
+    """A start as a naive local datetime, the way dateutil expands it; a date is its midnight."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return dt.datetime.combine(value, dt.time(0))
+
+
+def rule_of(recurrence: Recurrence, start: dt.date | dt.datetime, near: dt.datetime | None = None) -> rrule:
+    """The dateutil rule of a series starting at ``start``, on the local wall clock. With ``near``,
+    the rule gives the same occurrences from ``near`` on, but gets there without walking from
+    ``start`` (dateutil walks every day of a daily series from 1900 to reach this year)."""
+    rule = rrulestr(recurrence.rule, dtstart=_later_start(recurrence, wall_clock(start), near))
+    if recurrence.until is not None:
+        until = recurrence.until
+        if not isinstance(until, dt.datetime):
+            until = dt.datetime.combine(until, END_OF_DAY)
+        rule = rule.replace(until=until)
+    return rule
+
+
+def utc_until(recurrence: Recurrence, start: dt.date | dt.datetime) -> dt.date | dt.datetime | None:
+    """UNTIL as a feed writes it: the last day of an all-day series, UTC for a timed one
+    (RFC 5545 3.3.10). Raises OverflowError for an end too close to year 9999 to be moved to UTC."""
+    until = recurrence.until
+    if until is None or not isinstance(start, dt.datetime):
+        return until.date() if isinstance(until, dt.datetime) else until
+    local = until if isinstance(until, dt.datetime) else dt.datetime.combine(until, END_OF_DAY)
+    return local.replace(tzinfo=start.tzinfo).astimezone(dt.timezone.utc)
+
+
+def occurs_on(recurrence: Recurrence, start: dt.date | dt.datetime, day: dt.date) -> bool:
+    """Whether the rule (before exceptions) has an occurrence on ``day``."""
+    rule = rule_of(recurrence, start, near=dt.datetime.combine(day, dt.time(0)))
+    return bool(rule.between(dt.datetime.combine(day, dt.time(0)), dt.datetime.combine(day, END_OF_DAY), inc=True))
+
+
+def nearest(recurrence: Recurrence, start: dt.date | dt.datetime, day: dt.date) -> list[dt.date]:
+    """The occurrence dates either side of ``day``, for a hint when a date is not one of them."""
+    rule = rule_of(recurrence, start, near=dt.datetime.combine(day, dt.time(0)) - dt.timedelta(days=366))
+    found = [rule.before(dt.datetime.combine(day, dt.time(0))), rule.after(dt.datetime.combine(day, END_OF_DAY))]
+    return [moment.date() for moment in found if moment is not None]
+
+
+def occurrence(event: Event, original: dt.datetime) -> Event:
+    """The occurrence of series ``event`` that the rule puts at ``original`` (naive local time),
+    with its change applied. Its ``recurrence`` is None and ``recurrence_id`` its original start."""
+    change = event.recurrence.change_on(original.date()) if event.recurrence else None
+    if event.all_day:
+        recurrence_id: dt.date | dt.datetime = original.date()
+        start: dt.date | dt.datetime = change.start if change and change.start else recurrence_id
+        end = start + (event.end - event.start)
+    else:
+        recurrence_id = original.replace(tzinfo=event.start.tzinfo)
+        start = change.start if change and change.start else recurrence_id
+        duration = event.end.astimezone(dt.timezone.utc) - event.start.astimezone(dt.timezone.utc)
+        end = (start.astimezone(dt.timezone.utc) + duration).astimezone(start.tzinfo)  # the exact duration
+    if change and change.end:
+        end = change.end
+    return replace(
+        event, start=start, end=end, recurrence=None, recurrence_id=recurrence_id,
+        location=change.location if change and change.location else event.location,
+        status=change.status if change and change.status else event.status,
+    )  # fmt: skip
+
+
+def overrides(event: Event) -> list[Event]:
+    """One occurrence per change of series ``event``: the RECURRENCE-ID components of a feed."""
+    if event.recurrence is None:
+        return []
+    clock = wall_clock(event.start).time()
+    return [occurrence(event, dt.datetime.combine(c.date, clock)) for c in event.recurrence.changes]
+
+
+def occurrences(event: Event, first: dt.date, last: dt.date, tz: dt.tzinfo) -> list[Event]:
+    """The occurrences of series ``event`` that touch the days ``first``..``last`` (seen from ``tz``),
+    without skipped ones, moved ones where they now are; at most ``MAX_OCCURRENCES``."""
+    recurrence = event.recurrence
+    if recurrence is None:
+        return [event]
+    # Widen by the event's length and a day for the zones, then keep exactly what touches the window.
+    reach = _length(event)
+    # (clamped, so that a window at the ends of the calendar, year 1 or 9999, cannot overflow)
+    lower = max(dt.datetime.combine(first, dt.time(0)), dt.datetime.min + reach) - reach
+    rule = rule_of(recurrence, event.start, near=lower)
+    upper = min(dt.datetime.combine(last, END_OF_DAY), dt.datetime.max - dt.timedelta(days=1)) + dt.timedelta(days=1)
+    starts = set(rule.between(lower, upper, inc=True)) if first <= last else set()
+    clock = wall_clock(event.start).time()
+    starts |= {dt.datetime.combine(c.date, clock) for c in recurrence.changes}  # moved into the window
+    skipped = set(recurrence.exceptions)
+    found = []
+    for original in sorted(starts):
+        if original.date() in skipped:
+            continue
+        item = occurrence(event, original)
+        if item.first_day(tz) <= last and item.last_day(tz) >= first:
+            found.append(item)
+    return sorted(found, key=sort_key)[:MAX_OCCURRENCES]
+
+
+def expand(events: Iterable[Event], first: dt.date, last: dt.date, tz: dt.tzinfo) -> list[Event]:
+    """Events with every series replaced by its occurrences in ``first``..``last``; single events
+    pass through whatever their dates. Sorted chronologically."""
+    found: list[Event] = []
+    for event in events:
+        found.extend(occurrences(event, first, last, tz) if event.recurrence else [event])
+    return sorted(found, key=sort_key)
+
+
+def upcoming_occurrences(event: Event, today: dt.date, tz: dt.tzinfo, limit: int = 10) -> list[Event]:
+    """The next ``limit`` occurrences of a series not yet ended on ``today``, within ``AHEAD``."""
+    return [o for o in occurrences(event, today, today + AHEAD, tz) if o.last_day(tz) >= today][:limit]
+
+
+def _later_start(recurrence: Recurrence, start: dt.datetime, near: dt.datetime | None) -> dt.datetime:
+    """The latest start at or before ``near`` on the same daily or weekly cycle as ``start``: the same
+    occurrences from there on. Months and years are left alone (clamping the 31st would change the
+    rule, and there are few of them to walk); so is a COUNT, which counts from the real start."""
+    if near is None or near <= start or "COUNT=" in recurrence.rule:
+        return start
+    parts = dict(part.split("=", 1) for part in recurrence.rule.split(";"))
+    days = {"DAILY": 1, "WEEKLY": 7}.get(parts.get("FREQ", ""))
+    if days is None:
+        return start
+    step = dt.timedelta(days=days * int(parts.get("INTERVAL", "1")))
+    return start + step * ((near - start) // step)
+
+
+def _length(event: Event) -> dt.timedelta:
+    """How far before a window an occurrence may start and still reach into it."""
+    return dt.timedelta(days=(event.end_exclusive - event.start).days + 1) if event.all_day else (
+        event.end.astimezone(dt.timezone.utc) - event.start.astimezone(dt.timezone.utc) + dt.timedelta(days=1))  # fmt: skip
+
+
+@lru_cache(maxsize=1024)
+def _last_day(event: Event, tz: dt.tzinfo) -> dt.date:
+    recurrence = event.recurrence
+    assert recurrence is not None
+    if recurrence.endless:
+        return dt.date.max
+    if recurrence.until is not None:  # its last day, at the latest: no need to walk there
+        last: dt.date | None = recurrence.until if not isinstance(recurrence.until, dt.datetime) else recurrence.until.date()
+    else:  # COUNT is at most MAX_COUNT
+        last = list(rule_of(recurrence, event.start))[-1].date()
+    ends = [c.date for c in recurrence.changes] + ([last] if last else [])
+    clock = wall_clock(event.start).time()
+    return max((occurrence(event, dt.datetime.combine(day, clock)).last_day(tz) for day in ends),
+               default=event.end if event.all_day else event.end.astimezone(tz).date())  # fmt: skip
