@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .model import Event, Schedule
+from .model import Event, Location, Schedule
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -45,14 +45,18 @@ class Revisions:
         return self.events.get(event_id, Revision(0, self.last_modified))
 
 
-def content_hash(event: Event) -> str:
-    """A hash of everything a subscriber sees; the file line is not part of it. Fields at their
-    default are left out, so adding an optional field to the model changes no existing hash."""
+def content_hash(event: Event, place: Location | None = None) -> str:
+    """A hash of everything a subscriber sees: the event, and the name and country of its place
+    (the feed's LOCATION), so renaming a place reaches the calendars of its events too. The file
+    line is not part of it. Fields at their default are left out, so adding an optional field
+    to the model changes no existing hash."""
     parts = [
         f"{f.name}={getattr(event, f.name)!r}"
         for f in fields(event)
         if f.name != "line" and getattr(event, f.name) != f.default
     ]
+    if place is not None:
+        parts.append(f"place={place.name!r} {place.country!r}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -61,7 +65,7 @@ def ledger_path(events_path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.ledger.json")
 
 
-def revise(schedule: Schedule, path: Path | None, now: dt.datetime) -> Revisions:
+def revise(schedule: Schedule, path: str | Path | None, now: dt.datetime) -> Revisions:
     """Bring the ledger at ``path`` up to date with ``schedule`` and return the revisions.
 
     With ``path=None`` (or a ledger that cannot be written) nothing is remembered and
@@ -70,6 +74,7 @@ def revise(schedule: Schedule, path: Path | None, now: dt.datetime) -> Revisions
     now = now.astimezone(dt.timezone.utc).replace(microsecond=0)
     if path is None:
         return _apply({}, schedule, now)[0]
+    path = Path(path)
     try:
         with _locked(path):
             state = _read(path)
@@ -87,7 +92,7 @@ def _apply(state: dict, schedule: Schedule, now: dt.datetime) -> tuple[Revisions
     changed = False
     revisions = {}
     for event in schedule.events:
-        digest = content_hash(event)
+        digest = content_hash(event, schedule.locations.get(event.location))
         entry = known.get(event.id)
         if entry is None:
             entry = {"hash": digest, "sequence": 0, "modified": _iso(now)}

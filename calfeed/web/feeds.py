@@ -90,7 +90,16 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
                             current_app.config["CALFEED_REFRESH"])  # fmt: skip
         return ics.calendar(events, ics_context(lang), info)
 
-    return send(cached(key, build), CALENDAR)
+    return send(cached(key, build), CALENDAR, last_modified=_window_moved(oldest))
+
+
+def _window_moved(oldest: dt.date | None) -> dt.datetime | None:
+    """With a window of past days, events leave the feed at midnight without any edit: the feed's
+    Last-Modified is then at least that midnight, so If-Modified-Since never gets a wrong 304."""
+    if oldest is None:
+        return None
+    midnight = dt.datetime.combine(today(), dt.time(0), calendar_zone()).astimezone(dt.timezone.utc)
+    return max(snapshot().revisions.last_modified, midnight)
 
 
 def feed_title(schedule: Schedule, selection: Filter, lang: str) -> str:

@@ -5,6 +5,7 @@ Layer: web.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 from collections.abc import Callable, Hashable
@@ -37,14 +38,28 @@ def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
     return entry
 
 
-def send(entry: Cached, content_type: str, *, max_age: int = 300, download: str | None = None) -> Response:
-    """A 200 (or 304) for ``entry``, gzip-encoded when the client asks for it."""
-    use_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+def send(
+    entry: Cached,
+    content_type: str,
+    *,
+    max_age: int = 300,
+    download: str | None = None,
+    last_modified: dt.datetime | None = None,
+) -> Response:
+    """A 200 (or 304) for ``entry``, gzip-encoded when the client asks for it.
+
+    ``Last-Modified`` is the ledger's time of the last change to the file, deletions included,
+    so it never moves backwards; ``last_modified`` overrides it for output that also changes
+    without an edit (a feed whose window of past days moved on).
+    The ETag is a hash of the exact bytes sent (``-gz`` for the gzip form), and decides a 304
+    ahead of If-Modified-Since whenever the client sends one.
+    """
+    use_gzip = request.accept_encodings["gzip"] > 0  # named with q > 0 (or "*"); never by default
     response = Response(entry.gzipped if use_gzip else entry.body, content_type=content_type)
     if use_gzip:
         response.headers["Content-Encoding"] = "gzip"
     response.set_etag(entry.etag + ("-gz" if use_gzip else ""))
-    response.last_modified = snapshot().revisions.last_modified
+    response.last_modified = last_modified or snapshot().revisions.last_modified
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     response.headers["Access-Control-Allow-Origin"] = "*"
