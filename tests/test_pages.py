@@ -142,6 +142,11 @@ def test_what_the_form_sends_is_a_shareable_filtered_page_that_says_what_is_filt
     assert [a.get("href") for a in summary.children if a.tag == "a"] == ["/en/"]
 
 
+def test_an_empty_filter_typed_into_the_address_is_a_400_page_that_says_so(client):
+    shown = page(client, "/en/?project=", status=400)
+    assert "Project: no value was given." in shown.words
+
+
 def test_an_unfiltered_page_shows_no_filter_summary_and_no_clear_link(client):
     shown = page(client, "/")
     assert shown.by_class("p", "filtered") == [] and shown.by_class("a", "clear") == []
@@ -165,7 +170,9 @@ def test_hiding_cancelled_events_is_a_filter_like_the_others(make_app):
     [({}, {}, "http://localhost"),
      ({"CALFEED_BASE_URL": "https://kalender.example.org"}, {}, "https://kalender.example.org"),
      ({"CALFEED_PROXY_HOPS": 1}, {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kalender.example.org"},
-      "https://kalender.example.org")],
+      "https://kalender.example.org"),
+     ({"CALFEED_PROXY_HOPS": 1}, {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "region.example.org",
+                                  "X-Forwarded-Prefix": "/kalender"}, "https://region.example.org/kalender")],
 )  # fmt: skip
 def test_the_subscribe_panel_offers_exactly_the_pages_feed_in_all_four_forms(make_app, config, headers, base):
     client = make_app(**config).test_client()

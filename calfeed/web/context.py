@@ -109,7 +109,8 @@ def base_url() -> str:
 
 
 def absolute(endpoint: str, **values: Any) -> str:
-    return base_url() + url_for(endpoint, **values)
+    # url_for's path starts with the script root (a proxy's X-Forwarded-Prefix), which base_url() has already.
+    return base_url() + url_for(endpoint, **values)[len(request.script_root) :]
 
 
 def uid_domain() -> str:
