@@ -208,7 +208,9 @@ def served_feeds(schedule: Schedule) -> list[tuple[str, Filter]]:
     ]
 
 
-def oversized_feeds(schedule: Schedule, limit: int, base_url: str = "https://" + DEFAULT_UID_DOMAIN) -> list[tuple[str, int]]:
+def oversized_feeds(
+    schedule: Schedule, limit: int, base_url: str = "https://" + DEFAULT_UID_DOMAIN
+) -> list[tuple[str, int]]:
     """(path, bytes) of every served feed, in either language, with more than ``limit`` bytes when
     it carries all its events. A served feed is a subset of ``/calendar.ics`` and differs from it
     only by a longer name and address (``NAME_MARGIN``), so the others are only built when that

@@ -103,8 +103,9 @@ def meaning(path: Path) -> dict[str, Expect]:
     expected = {}
     for event in data["events"]:
         place = data.get("locations", {}).get(event.get("location", ""), {})
-        zone = zoneinfo.ZoneInfo(event.get("timezone") or place.get("timezone")
-                                 or COUNTRY_ZONES.get(place.get("country", "")) or data["calendar"]["timezone"])  # fmt: skip
+        country_zone = COUNTRY_ZONES.get(place.get("country", ""))
+        zone = zoneinfo.ZoneInfo(event.get("timezone") or place.get("timezone") or country_zone
+                                 or data["calendar"]["timezone"])  # fmt: skip
         start_text, end_text = event["start"], event.get("end", "")
         if " " not in start_text:
             start = dt.date.fromisoformat(start_text)
@@ -319,8 +320,9 @@ def test_every_parser_reads_the_texts_as_written_in_the_file(served, source, url
             assert event.summary == (CANCELLED[lang] + title if written.get("status") == "cancelled" else title), parser
             page = f"{BASE}{'/en' if lang == 'en' else ''}/events/{written['id']}"
             about = text(written.get("description", ""), lang)
-            assert event.description == (f"{about}\n\n{MORE[lang]}: {page}" if about else f"{MORE[lang]}: {page}"), (
-                parser, url, event.uid)  # fmt: skip
+            # the file's text exactly, first; the event page's address last (other details may sit between)
+            assert event.description.startswith(f"{about}\n\n" if about else ""), (parser, url, event.uid)
+            assert event.description.endswith(f"{MORE[lang]}: {page}"), (parser, url, event.uid)
             place = data.get("locations", {}).get(written.get("location", ""))
             assert event.location == (f"{text(place['name'], lang)}, {COUNTRIES[place['country']][lang == 'en']}"
                                       if place else ""), (parser, event.uid)  # fmt: skip
@@ -360,14 +362,14 @@ def test_the_hard_cases_do_fold_inside_multibyte_text_and_at_a_backslash(served)
     body = served["hard"]["/calendar.ics"].body
     lines = physical_lines(body)
     # A fold moved ahead of a multi-byte character, which a plain 75-octet cut would have split.
-    moved = [a for a, b in zip(lines, lines[1:], strict=False) if b.startswith(b" ") and len(a) + len(_first_char(b[1:])) > 75
-             and len(_first_char(b[1:])) > 1]  # fmt: skip
+    moved = [a for a, b in zip(lines, lines[1:], strict=False) if _fold_moved_ahead_of_multibyte(a, b)]
     assert len(moved) >= 3
     assert any(line.endswith(b"\\") for line in lines), "no physical line ends in a backslash"
 
 
-def _first_char(data: bytes) -> bytes:
-    return data[:4].decode("utf-8", "ignore")[:1].encode()
+def _fold_moved_ahead_of_multibyte(line: bytes, continuation: bytes) -> bool:
+    char = continuation[1:5].decode("utf-8", "ignore")[:1].encode()
+    return continuation.startswith(b" ") and len(char) > 1 and len(line) + len(char) > 75
 
 
 def test_feeds_carry_calendar_metadata_and_downloads_carry_no_name(served):
@@ -421,6 +423,14 @@ def test_ten_o_clock_in_vilnius_is_nine_in_stockholm_in_every_parser(served, eve
     assert strict.dtstart.astimezone(STOCKHOLM).strftime("%H:%M") == "09:00"
     assert vobj.dtstart.value.astimezone(STOCKHOLM).strftime("%H:%M") == "09:00"
     assert js["start"][11:16] == "09:00" and js["tzid"] == "Europe/Vilnius"  # ical.js's own conversion
+
+
+def test_timed_events_carry_the_tzid_of_their_place(served):
+    feed = served["hard"]["/calendar.ics"]
+    zones = {e.uid.split("@")[0]: e.dtstart.tzinfo for e in feed.strict if isinstance(e.dtstart, dt.datetime)}
+    meant = {i: e.start.tzinfo for i, e in EXPECTED_HARD.items() if isinstance(e.start, dt.datetime)}
+    assert zones == meant
+    assert {e["uid"].split("@")[0]: e["tzid"] for e in feed.icaljs if e["tzid"]} == {i: z.key for i, z in meant.items()}
 
 
 def test_a_night_across_the_dst_change_lasts_fifteen_hours_in_every_parser(served):
