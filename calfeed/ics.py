@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import icalendar
@@ -17,6 +17,7 @@ import icalendar
 from . import __version__
 from .labels import CANCELLED_PREFIX, country_name, type_name
 from .errors import Problem
+from .icsbytes import Memo, assemble, to_ical
 from .ledger import EPOCH, Revisions
 from .model import EVENT_TYPES, Contact, Event, Filter, Schedule, select
 from .recurrence import overrides, utc_until, wall_clock
@@ -46,6 +47,7 @@ class Context:
     lang: str
     uid_domain: str
     page_url: Callable[[Event], str]
+    memo: Memo | None = field(default=None, compare=False, repr=False)  # each event's bytes, kept
 
 
 def uid(event: Event, uid_domain: str) -> str:
@@ -107,7 +109,6 @@ def contact_text(contact: Contact, lang: str) -> str:
     return {"sv": "Kontakt", "en": "Contact"}[lang] + ": " + ", ".join(d for d in details if d)
 
 
-
 def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> bytes:
     """The iCalendar bytes of a feed (``info`` given) or of a one-event download (``info=None``)."""
     cal = icalendar.Calendar()
@@ -132,18 +133,30 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> by
     vevents = []
     zones: dict[str, list[dt.date]] = {}
     for event in events:
-        vevents.append(vevent(event, ctx))
         changed = overrides(event)  # a series' moved and cancelled occurrences: same UID, own RECURRENCE-ID
-        vevents.extend(vevent(occurrence, ctx) for occurrence in changed)
+        vevents.append(vevent_bytes(event, changed, ctx))
         if not event.all_day:
             zones.setdefault(event.start.tzinfo.key, []).extend(
                 (event.start.date(), event.end.date(), *_series_days(event), *(o.end.date() for o in changed)))
     # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
     for key in sorted(zones):
         cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))
-    for component in vevents:
-        cal.add_component(component)
-    return cal.to_ical()
+    return assemble(cal, vevents)
+
+
+def vevent_bytes(event: Event, changed: list[Event], ctx: Context) -> bytes:
+    """The serialised VEVENT of ``event`` and of its ``changed`` occurrences, the same bytes as
+    icalendar's; from ``ctx.memo`` when this event, language and revision were serialised before."""
+
+    def build() -> bytes:
+        return b"".join(to_ical(vevent(e, ctx)) for e in (event, *changed))
+
+    if ctx.memo is None:
+        return build()
+    scope = ctx.memo.scope(ctx, lambda: (
+        *(getattr(ctx, f) for f in ctx.__dataclass_fields__ if f not in ("schedule", "revisions", "page_url", "memo")),
+        ctx.schedule.calendar, tuple(ctx.schedule.projects.items()), tuple(ctx.schedule.locations.items())))  # fmt: skip
+    return ctx.memo.get_or_build((scope, ctx.revisions.of(event.id), ctx.page_url(event)), event, build)
 
 
 def _add_rule(component: icalendar.Event, event: Event) -> None:

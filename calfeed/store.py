@@ -27,6 +27,7 @@ from .errors import EventsFileError, Problem
 from .ledger import Revisions, ledger_path, revise
 from .loader import MAX_BYTES, check
 from .model import Schedule
+from .speed import gc_paused
 
 log = logging.getLogger("calfeed")
 
@@ -125,7 +126,8 @@ class Store:
         if signature is not None and self._signature() != signature:
             return None, (Problem("the events file changed while it was read", str(self.path)),)
         try:
-            result = check(data, str(self.path), max_bytes=self.max_bytes)
+            with gc_paused():  # tens of thousands of YAML nodes: see calfeed/speed.py
+                result = check(data, str(self.path), max_bytes=self.max_bytes)
         except Exception:  # a bug in the loader must not take the site down: the last good version stays
             log.exception("checking %s failed unexpectedly", self.path)
             return None, (Problem("the events file could not be checked (an internal error, logged)", str(self.path)),)

@@ -47,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["CALFEED_PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
 
-    from . import api, errors, feeds, i18n, pages, security
+    from . import api, errors, feeds, i18n, pages, responses, security
 
     i18n.init_app(app)
     errors.init_app(app)
@@ -55,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    responses.cache_pages(app)  # after registering: wraps the page views with the feeds' cache
     return app
 
 

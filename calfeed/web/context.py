@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, request, url_for
 
 from .. import ics
+from ..icsbytes import Memo
 from ..model import EVENT_TYPES, Event, Filter
 from ..store import Snapshot, Store
 
@@ -126,4 +127,6 @@ def ics_context(lang: str) -> ics.Context:
     def page_url(event: Event) -> str:
         return absolute("pages.event", event_id=event.id, lang=lang)
 
-    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)
+    # One memo per app: each event's bytes outlive a version of the file, so an edit re-serialises one event.
+    memo = current_app.extensions.setdefault("calfeed.vevents", Memo()).for_version((current.signature, current.loaded_at))
+    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url, memo)

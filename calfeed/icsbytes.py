@@ -1,0 +1,111 @@
+"""Fast, byte-identical serialisation of ``icalendar`` components, and each event's bytes kept
+from one version of the events file to the next.
+
+Layer: ics (beside ``ics.py``, which uses it). Imports ``icalendar`` and the standard library; no
+Flask, no clock.
+
+``icalendar`` builds every property value (escaping, dates, parameters) and we keep it for that;
+but ``Component.to_ical`` folds each content line one character at a time, which is most of the
+cost of a 10,000-event feed. ``to_ical`` here takes the same values and parameters from the
+library and folds whole 74-byte slices at once. ``tests/test_icsbytes.py`` checks the bytes are
+the library's own, on the shipped file and on generated text with every awkward character.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Hashable
+from dataclasses import fields
+from typing import Any
+
+import icalendar
+from icalendar.parser_tools import to_unicode
+
+from .model import Event
+
+LIMIT = 74  # bytes per physical line before the CRLF, as icalendar folds (RFC 5545: "75 octets")
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+def fold(line: str) -> str:
+    """``icalendar``'s folding: at most 74 UTF-8 bytes a line, never splitting a character, and
+    a backslash or caret that would end a folded line moves to the next one (icalendar #1501)."""
+    data = line.encode()
+    if len(data) <= LIMIT:
+        return line
+    parts = []
+    start, end = 0, len(data)
+    while start < end:
+        # Decoding a 74-byte slice drops a character cut in two at its end: the longest prefix that fits.
+        chunk = data[start : start + LIMIT].decode("utf-8", "ignore")
+        if start + LIMIT < end and len(chunk) > 1 and chunk[-1] in "\\^":
+            chunk = chunk[:-1]
+        parts.append(chunk)
+        start += len(chunk.encode())
+    return "\r\n ".join(parts)
+
+
+def to_ical(component: icalendar.cal.Component) -> bytes:
+    """The same bytes as ``component.to_ical()`` (sorted properties and parameters, as there)."""
+    lines = []
+    for name, value in component.property_items():
+        if not hasattr(value, "to_ical"):
+            value = icalendar.vText(value)
+        text = to_unicode(value.to_ical())
+        params = getattr(value, "params", None)
+        rendered = to_unicode(params.to_ical(sorted=True)) if params else ""
+        lines.append(fold(f"{name};{rendered}:{text}" if rendered else f"{name}:{text}"))
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def assemble(calendar: icalendar.Calendar, events: list[bytes]) -> bytes:
+    """A calendar's bytes with already-serialised VEVENTs after its own properties and zones."""
+    head = to_ical(calendar)
+    return b"".join([head[: -len(END_CALENDAR)], *events, END_CALENDAR])
+
+
+_CONTENT = operator.attrgetter(*(f.name for f in fields(Event) if f.name != "line"))  # the line is not content
+
+
+class Memo:
+    """Each event's serialised bytes, per language and revision, reused by every feed that shows
+    the event and by the next version of the events file: after a one-event edit only that event
+    is serialised again. Two generations: what the newest version did not use is dropped at the
+    next one, so memory stays at about two versions' worth."""
+
+    def __init__(self) -> None:
+        self._version: Hashable = None
+        self._current: dict[Hashable, bytes] = {}
+        self._previous: dict[Hashable, bytes] = {}
+        self._scopes: dict[Hashable, int] = {}
+        self._last_scope: tuple[Any, int] = (None, 0)
+
+    def for_version(self, version: Hashable) -> Memo:
+        """Start a new generation when the events file changed (``version`` identifies it)."""
+        if version != self._version:
+            self._version, self._previous, self._current = version, self._current, {}
+            if len(self._scopes) > 1000:  # many edits of projects or locations: start afresh
+                self._scopes, self._previous, self._last_scope = {}, {}, (None, 0)
+        return self
+
+    def scope(self, owner: object, parts: Callable[[], Hashable]) -> int:
+        """A small number for everything outside the event that its bytes depend on (language,
+        domain, the calendar, projects and locations), computed once per ``owner`` (a Context)."""
+        last_owner, number = self._last_scope
+        if last_owner is not owner:
+            number = self._scopes.setdefault(parts(), len(self._scopes))
+            self._last_scope = (owner, number)
+        return number
+
+    def get_or_build(self, key: tuple[Any, ...], event: Event, build: Callable[[], bytes]) -> bytes:
+        try:
+            full = (*key, _CONTENT(event))
+            found = self._current.get(full)
+        except TypeError:  # a field that cannot be hashed: build without keeping it
+            return build()
+        if found is None:
+            found = self._previous.pop(full, None)
+            if found is None:
+                found = build()
+            self._current[full] = found
+        return found

@@ -1,0 +1,178 @@
+"""`calfeed build OUTDIR`: the whole public site as static files that any static host serves."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from freezegun import freeze_time
+
+from calfeed.cli import main
+from calfeed.export import MARKER, links
+from icalcheck import strict_events
+
+DAY = "2019-11-01 10:00"  # the agenda shows what is upcoming on the day of the export
+
+
+@pytest.fixture
+def exported(events_file: Path, runner, tmp_path: Path) -> Path:
+    outdir = tmp_path / "site"
+    with freeze_time(DAY):
+        result = runner.invoke(main, ["build", str(outdir), "--events", str(events_file)])
+    assert result.exit_code == 0, result.output
+    return outdir
+
+
+def files(outdir: Path) -> list[Path]:
+    return sorted(p for p in outdir.rglob("*") if p.is_file() and p.suffix != ".gz" and p.name != MARKER)
+
+
+def url_of(outdir: Path, path: Path) -> str:
+    relative = path.relative_to(outdir).as_posix()
+    if relative == "index.html":
+        return "/"
+    if relative.endswith("/index.html"):
+        return "/" + relative.removesuffix("/index.html")
+    return "/" + relative
+
+
+def resolves(outdir: Path, url_path: str) -> bool:
+    target = outdir / url_path.lstrip("/")
+    return target.is_file() or (target / "index.html").is_file()
+
+
+def test_every_exported_file_has_the_bytes_the_app_serves_at_its_url(exported, make_app, events_file):
+    written = files(exported)
+    assert len(written) > 50
+    with freeze_time(DAY):  # loaded on the same day as the export (freezegun's dates have their own repr)
+        client = make_app(events_file).test_client()
+        for path in written:
+            url = url_of(exported, path)
+            with client.get(url if url != "/en" else "/en/") as response:
+                response.get_data()
+            assert response.status_code == 200, url
+            assert response.data == path.read_bytes(), url
+
+
+def test_every_page_feed_and_asset_is_exported_in_both_languages(exported, make_app, events_file):
+    schedule = make_app(events_file).extensions["calfeed"].current().schedule
+    event_id = schedule.events[0].id
+    project, place = next(iter(schedule.projects)), next(iter(schedule.locations))
+    for prefix in ("", "en/"):
+        for name in ("index.html", "past/index.html", "calendar.ics", "events.json", f"projects/{project}.ics",
+                     f"locations/{place}.ics", "types/training.ics", f"events/{event_id}.ics",
+                     f"events/{event_id}/index.html", f"projects/{project}/index.html",
+                     f"locations/{place}/index.html"):  # fmt: skip
+            assert (exported / prefix / name).is_file(), prefix + name
+    assert (exported / "static" / "calfeed.css").is_file()
+    assert strict_events((exported / "en" / "calendar.ics").read_bytes())
+
+
+def test_healthz_is_live_status_and_is_not_exported(exported):
+    assert not (exported / "healthz").exists()
+
+
+def test_every_text_file_has_a_gzip_sibling_with_the_same_content(exported):
+    for path in files(exported):
+        if path.suffix in (".html", ".ics", ".json", ".css"):
+            assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes(), path
+
+
+def test_every_link_in_every_exported_page_resolves_to_an_exported_file(exported):
+    pages = [p for p in files(exported) if p.suffix == ".html"]
+    checked = 0
+    for page in pages:
+        base = "http://localhost" + url_of(exported, page)
+        for link in links(page.read_text(encoding="utf-8")):
+            target = urlsplit(urljoin(base, link))
+            if target.netloc != "localhost":
+                continue  # Google, Outlook: subscribe buttons pointing elsewhere
+            assert resolves(exported, target.path), f"{link} on {page.relative_to(exported)}"
+            checked += 1
+    assert checked > 10 * len(pages)
+
+
+@pytest.fixture
+def served(exported):
+    handler = functools.partial(QuietHandler, directory=str(exported))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        pass
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # follows the /past -> /past/ redirect
+        return response.status, response.headers.get_content_type(), response.read()
+
+
+def test_a_plain_static_server_serves_the_export_with_working_links(served, exported):
+    status, kind, body = fetch(served + "/")
+    assert (status, kind) == (200, "text/html")
+    followed = 0
+    for link in links(body.decode()):
+        target = urlsplit(urljoin(served + "/", link))
+        if target.netloc == urlsplit(served).netloc and target.path not in ("/",):
+            status, _, _ = fetch(served + target.path)
+            assert status == 200, link
+            followed += 1
+    assert followed >= 5
+    assert fetch(served + "/past")[:2] == (200, "text/html")
+    status, kind, feed = fetch(served + "/en/calendar.ics")
+    assert (status, kind) == (200, "text/calendar")
+    assert feed == (exported / "en" / "calendar.ics").read_bytes()
+
+
+def test_build_refuses_a_directory_that_is_not_an_earlier_export(runner, events_file, tmp_path):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(target), "--events", str(events_file)])
+    assert result.exit_code == 1
+    assert "not empty" in result.output
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_build_replaces_an_earlier_export_without_leftovers(runner, events_file, exported):
+    stale = exported / "events" / "deleted-event.ics"
+    stale.write_text("old", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(exported), "--events", str(events_file)])
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert (exported / "calendar.ics").is_file()
+
+
+def test_build_of_an_invalid_file_writes_nothing(runner, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("calendar:\n  name: x\nevents:\n  - title: no type\n    start: 2019-13-01\n", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(tmp_path / "out"), "--events", str(broken)])
+    assert result.exit_code == 1
+    assert "nothing written" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_absolute_links_use_the_public_address_and_still_resolve(runner, events_file, tmp_path):
+    outdir = tmp_path / "public"
+    with freeze_time(DAY):
+        result = runner.invoke(main, ["build", str(outdir), "--events", str(events_file),
+                                      "--base-url", "https://kalender.example.org"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = (outdir / "index.html").read_text(encoding="utf-8")
+    assert "webcal://kalender.example.org/calendar.ics" in page
+    for link in links(page):
+        target = urlsplit(link)
+        if target.netloc == "kalender.example.org":
+            assert resolves(outdir, target.path), link

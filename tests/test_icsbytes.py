@@ -1,0 +1,166 @@
+"""The fast serialiser gives icalendar's own bytes, and the memo re-serialises only what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+
+import icalendar
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calfeed import ics
+from calfeed.icsbytes import Memo, fold, to_ical
+from calfeed.ledger import revise
+from calfeed.loader import check
+from calfeed.model import Schedule
+
+from conftest import ROOT, SHIPPED
+from icalcheck import strict_events, vobject_events
+
+NOW = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.timezone.utc)
+AWKWARD = st.text(st.sampled_from(list("ab ,;:\\^\"'\nåäöÅłėß€日本😀") + ["\t"]), max_size=400)
+
+
+def generated(count: int) -> Schedule:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = check(module.generate(count), "generated.yaml")
+    assert result.schedule is not None, result.errors
+    return result.schedule
+
+
+def shipped() -> Schedule:
+    schedule = check(SHIPPED.read_bytes(), str(SHIPPED)).schedule
+    assert schedule is not None
+    return schedule
+
+
+def context(schedule: Schedule, lang: str = "sv", memo: Memo | None = None) -> ics.Context:
+    return ics.Context(schedule, revise(schedule, None, NOW), lang, "example.org",
+                       lambda e: f"https://example.org/{lang}/events/{e.id}", memo)  # fmt: skip
+
+
+def info() -> ics.FeedInfo:
+    return ics.FeedInfo("Kalender – Region Kalmar län", "Aktiviteter, möten; utbildningar", "https://example.org/x.ics")
+
+
+def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: ics.Context) -> bytes:
+    """The feed as icalendar alone writes it: every VEVENT a subcomponent, one ``Calendar.to_ical()``."""
+    components: list[icalendar.cal.Component] = []
+
+    def collect(event, changed, ctx):
+        components.extend(ics.vevent(e, ctx) for e in (event, *changed))
+        return b""
+
+    def library_assemble(cal, _):
+        for component in components:
+            cal.add_component(component)
+        return cal.to_ical()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ics, "vevent_bytes", collect)
+        patch.setattr(ics, "assemble", library_assemble)
+        return ics.calendar(schedule.events, ctx, info())
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("source", [shipped, lambda: generated(60)], ids=["shipped", "generated"])
+def test_a_feed_has_exactly_the_bytes_icalendar_itself_writes(monkeypatch, source, lang):
+    schedule = source()
+    ours = ics.calendar(schedule.events, context(schedule, lang, Memo()), info())
+    assert ours == library_calendar(monkeypatch, schedule, context(schedule, lang))
+    assert len(strict_events(ours)) == len(vobject_events(ours)) == len(schedule.events)
+
+
+@settings(max_examples=150, deadline=None)
+@given(summary=AWKWARD, description=AWKWARD, name=AWKWARD.filter(lambda s: "\n" not in s))
+def test_any_text_is_escaped_and_folded_as_icalendar_does(summary, description, name):
+    component = icalendar.Event()
+    component.add("summary", summary)
+    component.add("description", description)
+    component.add("location", "Gdańsk, " + name)
+    component.add("organizer", "mailto:a@example.org", parameters={"CN": name or "x"})
+    component.add("dtstart", dt.datetime(2026, 3, 29, 2, 30))
+    assert to_ical(component) == component.to_ical()
+
+
+@pytest.mark.parametrize("text", ["x" * 73 + "\\n", "x" * 72 + "\\,y" * 40, "å" * 80, "a" + "😀" * 30, "^" * 200])
+def test_folding_never_splits_a_character_or_an_escape(text):
+    component = icalendar.Event()
+    component.add("summary", text.replace("\\n", "\n").replace("\\,", ","))
+    assert to_ical(component) == component.to_ical()
+    assert all(len(line.encode()) <= 74 for line in fold("SUMMARY:" + text).split("\r\n "))
+
+
+def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    built: list[str] = []
+    original = ics.vevent
+
+    def counting(event, ctx):
+        built.append(event.id)
+        return original(event, ctx)
+
+    monkeypatch.setattr(ics, "vevent", counting)
+    return built
+
+
+def test_after_a_one_event_edit_only_that_event_is_serialised_again(monkeypatch):
+    before = generated(40)
+    edited_event = replace(before.events[7], title=replace(before.events[7].title, sv="Ny rubrik"))
+    after = replace(before, events=(*before.events[:7], edited_event, *before.events[8:]))
+    memo = Memo()
+    ics.calendar(before.events, context(before, memo=memo.for_version("v1")), info())
+    built = count_builds(monkeypatch)
+    feed = ics.calendar(after.events, context(after, memo=memo.for_version("v2")), info())
+    assert built == [edited_event.id]
+    assert "Ny rubrik" in feed.decode()
+    assert feed == ics.calendar(after.events, context(after), info())
+
+
+def test_an_event_that_only_moved_in_the_file_keeps_its_bytes(monkeypatch):
+    schedule = generated(10)
+    moved = replace(schedule, events=tuple(replace(e, line=e.line + 3) for e in schedule.events))
+    memo = Memo()
+    ics.calendar(schedule.events, context(schedule, memo=memo.for_version(1)), info())
+    built = count_builds(monkeypatch)
+    ics.calendar(moved.events, context(moved, memo=memo.for_version(2)), info())
+    assert built == []
+
+
+def test_the_other_language_and_a_renamed_location_are_serialised_afresh(monkeypatch):
+    schedule = generated(10)
+    memo = Memo().for_version(1)
+    swedish = ics.calendar(schedule.events, context(schedule, "sv", memo), info())
+    english = ics.calendar(schedule.events, context(schedule, "en", memo), info())
+    assert english == ics.calendar(schedule.events, context(schedule, "en"), info()) != swedish
+    slug = schedule.events[0].location
+    renamed = replace(schedule, locations={**schedule.locations, slug: replace(schedule.locations[slug],
+                                                                               name=replace(schedule.locations[slug].name, sv="Nytt namn"))})  # fmt: skip
+    feed = ics.calendar(renamed.events, context(renamed, "sv", memo.for_version(2)), info())
+    assert "Nytt namn" in feed.decode()
+    assert feed == ics.calendar(renamed.events, context(renamed, "sv"), info())
+
+
+def test_entries_unused_for_two_versions_are_dropped():
+    schedule = generated(5)
+    memo = Memo()
+    ics.calendar(schedule.events, context(schedule, memo=memo.for_version(1)), info())
+    memo.for_version(2)
+    memo.for_version(3)
+    assert memo._current == {} and memo._previous == {}
+
+
+def test_bench_generator_makes_a_valid_file_of_the_asked_size():
+    schedule = generated(100)
+    assert len(schedule.events) == 100
+    assert len(schedule.locations) == 40 and len(schedule.projects) == 10
+    assert {s.locations[e.location].country for s in [schedule] for e in s.events} >= {"SE", "DK", "PL", "DE", "LT"}
+
+
+def test_the_bench_directory_is_not_in_the_package():
+    assert not (Path(ics.__file__).parent / "bench").exists()

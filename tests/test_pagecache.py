@@ -1,0 +1,117 @@
+"""Pages answered from memory like feeds: rendered once per URL, day and version; ETag, gzip, 304."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import time
+
+from freezegun import freeze_time
+
+from calfeed.web import pages, responses
+from calfeed.web.responses import Cached
+
+DAY = "2019-11-01 10:00"
+STUDY_TRIP = "umbrella-2019-11-13-studieresa-guldborgsund"
+
+
+def count_renders(monkeypatch) -> list[str]:
+    rendered: list[str] = []
+    original = pages.render_template
+
+    def counting(name, **context):
+        rendered.append(name)
+        return original(name, **context)
+
+    monkeypatch.setattr(pages, "render_template", counting)
+    return rendered
+
+
+def test_the_agenda_is_rendered_once_and_then_sent_from_memory(app, monkeypatch):
+    rendered = count_renders(monkeypatch)
+    client = app.test_client()
+    with freeze_time(DAY):
+        first = client.get("/")
+        second = client.get("/")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data
+    assert rendered == ["agenda.html"]
+
+
+def test_each_language_and_query_is_its_own_page(app, monkeypatch):
+    rendered = count_renders(monkeypatch)
+    client = app.test_client()
+    with freeze_time(DAY):
+        swedish, english = client.get("/"), client.get("/en/")
+        filtered = client.get("/?type=conference")
+        same_filter = client.get("/?type=conference")
+    assert swedish.data != english.data
+    assert filtered.data == same_filter.data != swedish.data
+    assert len(rendered) == 3
+
+
+def test_the_agenda_moves_on_at_midnight(app):
+    client = app.test_client()
+    with freeze_time("2019-11-14 20:00"):  # 21:00 in Kalmar; the study trip ends on the 14th
+        before = client.get("/").get_data(as_text=True)
+    with freeze_time("2019-11-15 01:00"):
+        after = client.get("/").get_data(as_text=True)
+    assert STUDY_TRIP in before
+    assert STUDY_TRIP not in after
+
+
+def test_a_page_answers_304_to_its_etag_and_gzip_to_who_asks(app):
+    client = app.test_client()
+    with freeze_time(DAY):
+        page = client.get("/en/past")
+        again = client.get("/en/past", headers={"If-None-Match": page.headers["ETag"]})
+        packed = client.get("/en/past", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200 and page.headers["ETag"]
+    assert again.status_code == 304 and again.data == b""
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == page.data
+    assert "Accept-Encoding" in page.headers["Vary"]
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_a_page_is_not_modified_since_before_midnight(make_app):
+    with freeze_time(DAY):  # the file was last edited before both days
+        client = make_app().test_client()
+    with freeze_time("2019-11-14 20:00"):
+        stamp = client.get("/").headers["Last-Modified"]
+    with freeze_time("2019-11-15 01:00"):
+        response = client.get("/", headers={"If-Modified-Since": stamp})
+    assert response.status_code == 200
+
+
+def test_an_edit_of_the_events_file_renders_pages_again(make_app, events_file):
+    app = make_app(events_file)
+    client = app.test_client()
+    assert b"Studieresa till Guldborgsund" in client.get(f"/events/{STUDY_TRIP}").data
+    text = events_file.read_text(encoding="utf-8").replace("Studieresa till Guldborgsund", "Studiebesök i Guldborgsund")
+    events_file.write_text(text, encoding="utf-8")
+    past = time.time() - 5
+    os.utime(events_file, (past, past))  # quiet long enough for the store to read it
+    assert "Studiebesök i Guldborgsund" in client.get(f"/events/{STUDY_TRIP}").get_data(as_text=True)
+
+
+def test_errors_and_downloads_are_sent_as_the_view_makes_them(app):
+    client = app.test_client()
+    with freeze_time(DAY):
+        missing = client.get("/events/no-such-event")
+        again = client.get("/events/no-such-event")
+    assert missing.status_code == again.status_code == 404
+    assert "ETag" not in missing.headers
+    cache = app.extensions["calfeed"].current().cache
+    assert not [key for key in cache if key[0] == "page" and "no-such-event" in str(key)]
+
+
+def test_the_cache_drops_its_oldest_entries_beyond_its_byte_budget(app, monkeypatch):
+    monkeypatch.setattr(responses, "MAX_CACHED_BYTES", 20_000)
+    client = app.test_client()
+    with freeze_time(DAY):
+        for path in ("/calendar.ics", "/en/calendar.ics", "/", "/en/", "/past", "/en/past"):
+            assert client.get(path).status_code == 200
+    entries = [e for e in app.extensions["calfeed"].current().cache.values() if isinstance(e, Cached)]
+    assert sum(len(e.body) + len(e.gzipped) for e in entries[:-1]) <= 20_000
+    assert len(entries) < 6
