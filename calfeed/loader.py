@@ -392,6 +392,7 @@ class _Reader:
             self.error(node, f"{what} should be a single value, not {_kind(node)}")
             return None
         value = node.value.replace("\r\n", "\n").replace("\r", "\n")  # one kind of line break: LF
+        value = value.replace("\ufeff", "")  # a byte order mark pasted in with text: invisible, and parsers drop it
         control = _CONTROL.search(value)
         if control:
             self.error(node, f"{what} contains the control character U+{ord(control.group()):04X}, which "

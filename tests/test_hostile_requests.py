@@ -117,7 +117,7 @@ def test_the_corpus_has_at_least_40_hostile_requests():
                          ids=[f"{m} {u[:50]} {list(h)[:1]}" for m, u, h, *_ in HOSTILE])  # fmt: skip
 def test_hostile_request_gets_its_expected_answer(shared_client, method, url, headers, status, expected):
     response = shared_client.open(url, method=method, headers=headers)
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # gzip, if an odd Accept-Encoding is read as asking
     assert response.status_code == status, body[:300]
     assert expected in body
     assert "Traceback" not in body and 'File "' not in body
