@@ -17,7 +17,7 @@ import icalendar
 from . import __version__
 from .labels import CANCELLED_PREFIX, country_name, type_name
 from .errors import Problem
-from .icsbytes import Memo, assemble, to_ical
+from .icsbytes import PROBE, Memo, assemble, to_ical
 from .ledger import EPOCH, Revisions
 from .model import EVENT_TYPES, Contact, Event, Filter, Schedule, select
 from .recurrence import overrides, utc_until, wall_clock
@@ -141,10 +141,10 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> by
     # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
     for key in sorted(zones):
         cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))
-    return assemble(cal, vevents)
+    return assemble(cal, vevents, ctx.memo)
 
 
-def vevent_bytes(event: Event, changed: list[Event], ctx: Context) -> bytes:
+def vevent_bytes(event: Event, changed: list[Event], ctx: Context) -> bytes | memoryview:
     """The serialised VEVENT of ``event`` and of its ``changed`` occurrences, the same bytes as
     icalendar's; from ``ctx.memo`` when this event, language and revision were serialised before."""
 
@@ -153,10 +153,12 @@ def vevent_bytes(event: Event, changed: list[Event], ctx: Context) -> bytes:
 
     if ctx.memo is None:
         return build()
+    # What the bytes depend on besides the event's own content; page_url(PROBE) stands for the links.
     scope = ctx.memo.scope(ctx, lambda: (
         *(getattr(ctx, f) for f in ctx.__dataclass_fields__ if f not in ("schedule", "revisions", "page_url", "memo")),
-        ctx.schedule.calendar, tuple(ctx.schedule.projects.items()), tuple(ctx.schedule.locations.items())))  # fmt: skip
-    return ctx.memo.get_or_build((scope, ctx.revisions.of(event.id), ctx.page_url(event)), event, build)
+        ctx.page_url(PROBE), ctx.schedule.calendar, tuple(ctx.schedule.projects.items()),
+        tuple(ctx.schedule.locations.items())))  # fmt: skip
+    return ctx.memo.get_or_build((scope, ctx.revisions.of(event.id)), event, build)
 
 
 def _add_rule(component: icalendar.Event, event: Event) -> None:

@@ -13,6 +13,7 @@ the library's own, on the shipped file and on generated text with every awkward 
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable, Hashable
 from dataclasses import fields
@@ -21,7 +22,9 @@ from typing import Any
 import icalendar
 from icalendar.parser_tools import to_unicode
 
-from .model import Event
+from .model import Event, Text
+
+Piece = bytes | memoryview  # an event's serialised bytes, or a view of them inside a feed
 
 LIMIT = 74  # bytes per physical line before the CRLF, as icalendar folds (RFC 5545: "75 octets")
 END_CALENDAR = b"END:VCALENDAR\r\n"
@@ -58,12 +61,17 @@ def to_ical(component: icalendar.cal.Component) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def assemble(calendar: icalendar.Calendar, events: list[bytes]) -> bytes:
+def assemble(calendar: icalendar.Calendar, events: list[Piece], memo: Memo | None = None) -> bytes:
     """A calendar's bytes with already-serialised VEVENTs after its own properties and zones."""
-    head = to_ical(calendar)
-    return b"".join([head[: -len(END_CALENDAR)], *events, END_CALENDAR])
+    head = to_ical(calendar)[: -len(END_CALENDAR)]
+    body = b"".join([head, *events, END_CALENDAR])
+    if memo is not None:
+        memo.rebase(events, body, len(head))
+    return body
 
 
+# An event no file has: a link built for it shows how the context builds links (base URL, language).
+PROBE = Event(id="calfeed-probe", title=Text("probe"), type="meeting", start=dt.date(2000, 1, 1), end=dt.date(2000, 1, 1))
 _CONTENT = operator.attrgetter(*(f.name for f in fields(Event) if f.name != "line"))  # the line is not content
 
 
@@ -75,8 +83,8 @@ class Memo:
 
     def __init__(self) -> None:
         self._version: Hashable = None
-        self._current: dict[Hashable, bytes] = {}
-        self._previous: dict[Hashable, bytes] = {}
+        self._current: dict[Hashable, Piece] = {}
+        self._previous: dict[Hashable, Piece] = {}
         self._scopes: dict[Hashable, int] = {}
         self._last_scope: tuple[Any, int] = (None, 0)
 
@@ -97,7 +105,7 @@ class Memo:
             self._last_scope = (owner, number)
         return number
 
-    def get_or_build(self, key: tuple[Any, ...], event: Event, build: Callable[[], bytes]) -> bytes:
+    def get_or_build(self, key: tuple[Any, ...], event: Event, build: Callable[[], bytes]) -> Piece:
         try:
             full = (*key, _CONTENT(event))
             found = self._current.get(full)
@@ -109,3 +117,17 @@ class Memo:
                 found = build()
             self._current[full] = found
         return found
+
+    def rebase(self, pieces: list[Piece], body: bytes, start: int) -> None:
+        """Keep ``pieces`` as views into ``body``, the feed they were just joined into (which the
+        feed cache holds anyway), instead of as copies of their own: at 10,000 events that is
+        20 MB less per worker."""
+        view = memoryview(body)
+        where = {}
+        for piece in pieces:
+            where[id(piece)] = view[start : start + len(piece)]
+            start += len(piece)
+        for key, value in self._current.items():  # values replaced in place: the dict keeps its size
+            found = where.get(id(value))
+            if found is not None:
+                self._current[key] = found

@@ -134,7 +134,8 @@ class Store:
         if result.schedule is None:
             return None, result.errors
         now = dt.datetime.now(dt.timezone.utc)
-        revisions = revise(result.schedule, self.ledger, now)
+        with gc_paused():
+            revisions = revise(result.schedule, self.ledger, now)
         return Snapshot(result.schedule, revisions, str(self.path), now, signature or (0, 0, 0), result.warnings), ()
 
     def _mark_stale(self, problems: tuple[Problem, ...], signature: tuple[int, int, int] | None) -> None:

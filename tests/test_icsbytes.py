@@ -57,7 +57,7 @@ def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: i
         components.extend(ics.vevent(e, ctx) for e in (event, *changed))
         return b""
 
-    def library_assemble(cal, _):
+    def library_assemble(cal, _, memo=None):
         for component in components:
             cal.add_component(component)
         return cal.to_ical()
@@ -164,3 +164,23 @@ def test_bench_generator_makes_a_valid_file_of_the_asked_size():
 
 def test_the_bench_directory_is_not_in_the_package():
     assert not (Path(ics.__file__).parent / "bench").exists()
+
+
+def test_kept_events_are_views_into_the_feed_not_copies():
+    schedule = generated(20)
+    memo = Memo().for_version(1)
+    feed = ics.calendar(schedule.events, context(schedule, memo=memo), info())
+    kept = list(memo._current.values())
+    assert len(kept) == 20 and all(isinstance(k, memoryview) and k.obj is feed for k in kept)
+    assert ics.calendar(schedule.events, context(schedule, memo=memo), info()) == feed
+
+
+def test_links_to_another_address_are_serialised_afresh():
+    schedule = generated(5)
+    memo = Memo().for_version(1)
+    ics.calendar(schedule.events, context(schedule, memo=memo), info())
+    moved = replace(context(schedule, memo=memo), page_url=lambda e: f"https://kalender.example.org/events/{e.id}")
+    feed = ics.calendar(schedule.events, moved, info())
+    assert feed == ics.calendar(schedule.events, replace(moved, memo=None), info())
+    assert len(vobject_events(feed)) == 5
+    assert all(str(e.url.value).startswith("https://kalender.example.org/") for e in vobject_events(feed))

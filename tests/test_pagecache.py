@@ -1,4 +1,5 @@
-"""Pages answered from memory like feeds: rendered once per URL, day and version; ETag, gzip, 304."""
+"""Pages answered from memory like feeds (rendered once per URL, day and version; ETag, gzip, 304),
+and whole answers replayed without running Flask."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from freezegun import freeze_time
 
 from calfeed.web import pages, responses
 from calfeed.web.responses import Cached
+from icalcheck import strict_events
 
 DAY = "2019-11-01 10:00"
 STUDY_TRIP = "umbrella-2019-11-13-studieresa-guldborgsund"
@@ -115,3 +117,67 @@ def test_the_cache_drops_its_oldest_entries_beyond_its_byte_budget(app, monkeypa
     entries = [e for e in app.extensions["calfeed"].current().cache.values() if isinstance(e, Cached)]
     assert sum(len(e.body) + len(e.gzipped) for e in entries[:-1]) <= 20_000
     assert len(entries) < 6
+
+
+def count_flask_runs(app) -> list[str]:
+    runs: list[str] = []
+    app.before_request(lambda: runs.append(__import__("flask").request.full_path))
+    return runs
+
+
+def test_a_repeated_feed_request_is_answered_without_running_flask_again(app):
+    runs = count_flask_runs(app)
+    client = app.test_client()
+    first, second = client.get("/calendar.ics"), client.get("/calendar.ics")
+    assert first.data == second.data and first.headers == second.headers
+    assert len(runs) == 1
+    assert len(strict_events(second.data)) > 0
+
+
+def test_replayed_answers_keep_the_variants_apart(app):
+    runs = count_flask_runs(app)
+    client = app.test_client()
+    plain, packed = client.get("/en/calendar.ics"), client.get("/en/calendar.ics", headers={"Accept-Encoding": "gzip"})
+    etag = plain.headers["ETag"]
+    stale = client.get("/en/calendar.ics", headers={"If-None-Match": '"not-this-one"'})
+    fresh = client.get("/en/calendar.ics", headers={"If-None-Match": etag})
+    other_host = client.get("/en/", base_url="https://kalender.example.org")
+    again = [client.get("/en/calendar.ics", headers=h) for h in ({}, {"Accept-Encoding": "gzip"}, {"If-None-Match": etag})]
+    assert len(runs) == 5  # plain, gzip, two ETags, another host; then three replays
+    assert again[0].data == plain.data and "Content-Encoding" not in again[0].headers
+    assert gzip.decompress(again[1].data) == plain.data and again[1].headers["Content-Encoding"] == "gzip"
+    assert packed.data == again[1].data
+    assert stale.status_code == 200 and fresh.status_code == again[2].status_code == 304 and again[2].data == b""
+    assert b"kalender.example.org" in other_host.data
+    assert b"kalender.example.org" not in client.get("/en/").data  # its own answer, replayed for its own host
+
+
+def test_errors_live_status_and_static_files_always_run_flask(app):
+    runs = count_flask_runs(app)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get("/events/no-such-event.ics").status_code == 404
+        assert client.get("/calendar.ics?type=party").status_code == 400
+        assert client.get("/healthz").status_code == 200
+        with client.get("/static/calfeed.css") as response:
+            assert response.status_code == 200
+    assert len(runs) == 8
+
+
+def test_a_head_request_gets_headers_only_also_when_replayed(app):
+    client = app.test_client()
+    get = client.get("/calendar.ics")
+    heads = [client.head("/calendar.ics") for _ in range(2)]
+    for head in heads:
+        assert head.status_code == 200 and head.data == b""
+        assert head.headers["ETag"] == get.headers["ETag"]
+        assert int(head.headers["Content-Length"]) == len(get.data)
+
+
+def test_an_edit_is_served_at_once_despite_replays(make_app, events_file):
+    client = make_app(events_file).test_client()
+    assert b"Studieresa till Guldborgsund" in client.get("/calendar.ics").data
+    events_file.write_text(events_file.read_text(encoding="utf-8").replace("Studieresa till", "Resa till"), encoding="utf-8")
+    past = time.time() - 5
+    os.utime(events_file, (past, past))
+    assert "SUMMARY:Resa till Guldborgsund" in client.get("/calendar.ics").get_data(as_text=True)

@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     responses.cache_pages(app)  # after registering: wraps the page views with the feeds' cache
+    app.wsgi_app = responses.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]
     return app
 
 
