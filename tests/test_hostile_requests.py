@@ -181,7 +181,8 @@ KNOWN = {"slug": ["umbrella", "kalmar", "gdansk", "training", "study-trip"], "ev
 nasty = st.one_of(
     st.text(max_size=30),
     st.text(alphabet=string.printable, max_size=30),
-    st.sampled_from(["", "%00", "%ff", "..", "%2e%2e%2f", "a,b", ",", "umbrella", "training", "hide", "en", "-1", "9" * 30]),
+    st.sampled_from(["", "%00", "%ff", "..", "%2e%2e%2f", "a,b", ",", "umbrella", "training", "hide", "en", "-1",
+                     "9" * 30]),
     st.binary(max_size=20).map(lambda b: "".join(f"%{x:02x}" for x in b)),
 )
 

@@ -39,7 +39,8 @@ def _page(status: int, title: str, message: str, valid: list[str]) -> str:
         return render_template("error.html", status=status, title=title, message=message, valid=valid)
     except Exception:  # e.g. a Host header werkzeug refused leaves no URL adapter for the page's links
         log.exception("the error page for %s could not be rendered", request.path)
-        return f"<!doctype html>\n<title>{status} {escape(title)}</title>\n<h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n"
+        title, message = escape(title), escape(message)
+        return f"<!doctype html>\n<title>{status} {title}</title>\n<h1>{title}</h1>\n<p>{message}</p>\n"
 
 
 def init_app(app: Flask) -> None:

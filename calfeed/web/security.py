@@ -23,7 +23,9 @@ PAGE_POLICY = "; ".join([
     "form-action 'self'",
 ])  # fmt: skip
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
-PERMISSIONS = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+PERMISSIONS = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+))  # fmt: skip
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
