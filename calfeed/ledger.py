@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .model import Event, Location, Schedule
+from .model import Contact, Event, Location, Schedule
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -45,9 +45,10 @@ class Revisions:
         return self.events.get(event_id, Revision(0, self.last_modified))
 
 
-def content_hash(event: Event, place: Location | None = None) -> str:
-    """A hash of everything a subscriber sees: the event, and the name and country of its place
-    (the feed's LOCATION), so renaming a place reaches the calendars of its events too. The file
+def content_hash(event: Event, place: Location | None = None, contact: Contact | None = None) -> str:
+    """A hash of everything a subscriber sees: the event, the name and country of its place
+    (the feed's LOCATION) and its project's contact (ORGANIZER and the end of DESCRIPTION), so
+    renaming a place or changing a contact reaches the calendars of its events too. The file
     line is not part of it. Fields at their default are left out, so adding an optional field
     to the model changes no existing hash."""
     parts = [
@@ -57,6 +58,8 @@ def content_hash(event: Event, place: Location | None = None) -> str:
     ]
     if place is not None:
         parts.append(f"place={place.name!r} {place.country!r}")
+    if contact is not None:
+        parts.append(f"contact={contact!r}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -92,7 +95,8 @@ def _apply(state: dict, schedule: Schedule, now: dt.datetime) -> tuple[Revisions
     changed = False
     revisions = {}
     for event in schedule.events:
-        digest = content_hash(event, schedule.locations.get(event.location))
+        project = schedule.projects.get(event.project)
+        digest = content_hash(event, schedule.locations.get(event.location), project.contact if project else None)
         entry = known.get(event.id)
         if entry is None:
             entry = {"hash": digest, "sequence": 0, "modified": _iso(now)}

@@ -93,6 +93,23 @@ def test_renaming_a_place_raises_the_sequence_of_its_events(make_app, events_fil
     assert after[TRIP] == (0, at(1))
 
 
+def test_giving_a_project_a_contact_raises_the_sequence_of_its_events_only(make_app, events_file):
+    text = events_file.read_text(encoding="utf-8")
+    other = "\n  - id: no-project\n    title: Utan projekt\n    type: meeting\n    start: 2019-11-20\n"
+    events_file.write_text(text + other, encoding="utf-8")
+    with freeze_time(at(1)):
+        make_app(events_file)
+    contact = "    contacts:\n      - name: Anna Andersson\n        email: anna@example.org\n"
+    edit(events_file, "    lead: Euroregion Baltic\n", "    lead: Euroregion Baltic\n" + contact)
+    with freeze_time(at(2)):
+        client = make_app(events_file).test_client()
+        after = revisions(client)
+    assert {after[e] for e in (TRIP, KALMAR)} == {(1, at(2))}  # ORGANIZER and DESCRIPTION changed
+    assert after["no-project"] == (0, at(1))
+    (trip,) = strict_events(client.get(f"/events/{TRIP}.ics").data)
+    assert trip.organizer.uri == "mailto:anna@example.org"
+
+
 def test_deleting_an_event_never_moves_the_feeds_last_modified_backwards(make_app, events_file):
     with freeze_time(at(1)):
         make_app(events_file)
