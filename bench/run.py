@@ -562,7 +562,7 @@ def main() -> None:
             extra["cold"] = cold_build_vs_yaml2ics(biggest, work)
             print("static export", flush=True)
             extra["export"] = export_time(biggest, work)
-    command = "python bench/run.py" + ("" if len(sys.argv) == 1 else " " + " ".join(sys.argv[1:]))
+    command = ".venv/bin/python bench/run.py" + ("" if len(sys.argv) == 1 else " " + " ".join(sys.argv[1:]))
     info = {**machine(), "command": command, "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "load_start": load_start, "load_end": load(), "duration": args.duration,
             "elapsed_min": (time.monotonic() - started) / 60}  # fmt: skip
