@@ -139,13 +139,23 @@ def _write(path: Path, state: dict) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(state, f, indent=1, sort_keys=True, ensure_ascii=False)
-            f.write("\n")
+            f.write(_dumps(state))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _dumps(state: dict) -> str:
+    """The ledger as JSON with one event per line: readable diffs where it is committed, and
+    json's C encoder throughout (``indent=`` takes its pure-Python path, five times slower)."""
+    sections = []
+    for name in sorted(state):
+        entries = [f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, sort_keys=True)}"
+                   for key, value in sorted(state[name].items())]  # fmt: skip
+        sections.append(f" {json.dumps(name)}: {{" + ("\n" + ",\n".join(entries) + "\n }" if entries else "}"))
+    return "{\n" + ",\n".join(sections) + "\n}\n"
 
 
 def _iso(moment: dt.datetime) -> str:

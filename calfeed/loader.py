@@ -63,6 +63,8 @@ def _bounded_parser() -> type:
 _Parser = _bounded_parser()
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 _NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 class _Composer(_Parser):  # type: ignore[valid-type,misc]
@@ -72,7 +74,7 @@ class _Composer(_Parser):  # type: ignore[valid-type,misc]
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
-            return _NULL if implicit[0] and value in ("", "~", "null", "Null", "NULL") else "tag:yaml.org,2002:str"
+            return _NULL if implicit[0] and value in _NULL_WORDS else _STR
         return super().resolve(kind, value, implicit)
 
 
@@ -239,6 +241,7 @@ class _Reader:
         self.filename = filename
         self.problems: list[Problem] = []
         self._visited: set[int] = set()
+        self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
         self._place_refs: list[tuple[Any, str]] = []  # partner/municipality 'place:' nodes, checked once locations are read
         self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
 

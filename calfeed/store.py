@@ -25,7 +25,8 @@ from typing import Any
 
 from .errors import EventsFileError, Problem
 from .ledger import Revisions, ledger_path, revise
-from .loader import MAX_BYTES, check
+from .apart import APART_FROM_BYTES, check_apart, check_here
+from .loader import MAX_BYTES
 from .model import Schedule
 from .speed import gc_paused
 
@@ -63,12 +64,14 @@ class Store:
         max_bytes: int = MAX_BYTES,
         check_every: float = 1.0,
         settle: float = 0.5,
+        apart_from: int = APART_FROM_BYTES,
     ) -> None:
         self.path = Path(path)
         self.ledger = ledger_path(self.path) if ledger is True else (Path(ledger) if ledger else None)
         self.max_bytes = max_bytes
         self.check_every = check_every
         self.settle = settle
+        self.apart_from = apart_from  # files this large are checked in a child process (calfeed/apart.py)
         self.stale: Stale | None = None
         self._lock = threading.Lock()
         self._checked = 0.0
@@ -126,8 +129,8 @@ class Store:
         if signature is not None and self._signature() != signature:
             return None, (Problem("the events file changed while it was read", str(self.path)),)
         try:
-            with gc_paused():  # tens of thousands of YAML nodes: see calfeed/speed.py
-                result = check(data, str(self.path), max_bytes=self.max_bytes)
+            checker = check_apart if len(data) >= self.apart_from else check_here
+            result = checker(data, str(self.path), max_bytes=self.max_bytes)
         except Exception:  # a bug in the loader must not take the site down: the last good version stays
             log.exception("checking %s failed unexpectedly", self.path)
             return None, (Problem("the events file could not be checked (an internal error, logged)", str(self.path)),)

@@ -288,7 +288,8 @@ def test_a_loader_bug_on_some_file_leaves_the_last_good_version_serving(make_app
     def crash(*args, **kwargs):
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr("calfeed.store.check", crash)
+    monkeypatch.setattr("calfeed.store.check_here", crash)
+    monkeypatch.setattr("calfeed.store.check_apart", crash)
     replace_file(events, GOOD.replace("The good one", "A newer one").encode())
     feed = client.get("/calendar.ics")
     health = client.get("/healthz").get_json()

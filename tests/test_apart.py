@@ -1,0 +1,45 @@
+"""Checking a large file in a child process gives exactly what checking it here gives."""
+
+from __future__ import annotations
+
+import pickle
+
+from calfeed import apart
+from calfeed.loader import check
+from calfeed.store import Store
+from conftest import MINIMAL, SHIPPED
+
+
+def test_a_file_checked_apart_gives_the_same_schedule_as_checked_here():
+    data = SHIPPED.read_bytes()
+    here, there = check(data, "events.yaml"), apart.check_apart(data, "events.yaml", max_bytes=10**7)
+    assert there.schedule == here.schedule
+    assert [e.title for e in there.schedule.events] == [e.title for e in here.schedule.events]
+    assert there.problems == here.problems
+
+
+def test_a_bad_file_checked_apart_reports_the_same_problems():
+    data = (MINIMAL + "  - title: A\n    type: party\n    start: 2019-02-30\n").encode()
+    result = apart.check_apart(data, "events.yaml", max_bytes=10**7)
+    assert result.schedule is None
+    assert [(p.line, p.column) for p in result.errors] == [(17, 11), (18, 12)]
+
+
+def test_when_the_child_fails_the_file_is_checked_here(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the child cannot send its result")
+
+    monkeypatch.setattr(pickle, "dumps", broken)  # the forked child inherits the failure
+    result = apart.check_apart(SHIPPED.read_bytes(), "events.yaml", max_bytes=10**7)
+    assert len(result.schedule.events) == 8
+
+
+def test_the_store_checks_files_over_the_threshold_apart(tmp_path, monkeypatch):
+    path = tmp_path / "events.yaml"
+    path.write_bytes(SHIPPED.read_bytes())
+    calls = []
+    monkeypatch.setattr("calfeed.store.check_apart", lambda *a, **k: calls.append(1) or apart.check_apart(*a, **k))
+    store = Store(path, ledger=False, apart_from=0)
+    assert len(store.current().schedule.events) == 8 and calls == [1]
+    Store(path, ledger=False, apart_from=len(SHIPPED.read_bytes()) + 1)
+    assert calls == [1]  # below the threshold: checked in this process
