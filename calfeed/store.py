@@ -71,7 +71,7 @@ class Store:
         self.max_bytes = max_bytes
         self.check_every = check_every
         self.settle = settle
-        self.apart_from = apart_from  # files this large are checked in a child process (calfeed/apart.py)
+        self.apart_from = apart_from  # new versions this large are checked in a child process (calfeed/apart.py)
         self.stale: Stale | None = None
         self._lock = threading.Lock()
         self._checked = 0.0
@@ -129,8 +129,12 @@ class Store:
         if signature is not None and self._signature() != signature:
             return None, (Problem("the events file changed while it was read", str(self.path)),)
         try:
-            checker = check_apart if len(data) >= self.apart_from else check_here
-            result = checker(data, str(self.path), max_bytes=self.max_bytes)
+            serving = getattr(self, "_snapshot", None)  # None at start-up
+            if len(data) >= self.apart_from:
+                previous = serving.schedule if serving else None
+                result = check_apart(data, str(self.path), max_bytes=self.max_bytes, previous=previous)
+            else:
+                result = check_here(data, str(self.path), max_bytes=self.max_bytes)
         except Exception:  # a bug in the loader must not take the site down: the last good version stays
             log.exception("checking %s failed unexpectedly", self.path)
             return None, (Problem("the events file could not be checked (an internal error, logged)", str(self.path)),)

@@ -34,12 +34,24 @@ def test_when_the_child_fails_the_file_is_checked_here(monkeypatch):
     assert len(result.schedule.events) == 8
 
 
-def test_the_store_checks_files_over_the_threshold_apart(tmp_path, monkeypatch):
+def test_only_what_changed_comes_back_and_unchanged_events_are_the_servers_own_objects():
+    data = SHIPPED.read_bytes()
+    serving = check(data, "events.yaml").schedule
+    edited = data.replace(b"sv: Studieresa till Guldborgsund", b"sv: Studieresa till Lolland", 1)
+    result = apart.check_apart(edited, "events.yaml", max_bytes=10**7, previous=serving)
+    assert result.schedule == check(edited, "events.yaml").schedule
+    changed = [e for e in result.schedule.events if e is not serving.by_id[e.id]]
+    assert [e.title.sv for e in changed] == ["Studieresa till Lolland"]
+
+
+def test_the_store_checks_new_versions_over_the_threshold_apart(tmp_path, monkeypatch):
     path = tmp_path / "events.yaml"
     path.write_bytes(SHIPPED.read_bytes())
     calls = []
-    monkeypatch.setattr("calfeed.store.check_apart", lambda *a, **k: calls.append(1) or apart.check_apart(*a, **k))
-    store = Store(path, ledger=False, apart_from=0)
-    assert len(store.current().schedule.events) == 8 and calls == [1]
-    Store(path, ledger=False, apart_from=len(SHIPPED.read_bytes()) + 1)
-    assert calls == [1]  # below the threshold: checked in this process
+    monkeypatch.setattr("calfeed.store.check_apart", lambda *a, **k: calls.append(k["previous"]) or apart.check_apart(*a, **k))
+    store = Store(path, ledger=False, apart_from=0, check_every=0, settle=0)
+    first = store.current().schedule
+    assert calls == [None]  # at start-up there is nothing to compare with: the whole schedule comes back
+    path.write_bytes(SHIPPED.read_bytes().replace(b"sv: Studieresa till Guldborgsund", b"sv: Studieresa", 1))
+    assert store.current().schedule.by_id["umbrella-2019-11-13-studieresa-guldborgsund"].title.sv == "Studieresa"
+    assert calls == [None, first]
