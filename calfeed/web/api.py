@@ -105,31 +105,26 @@ def healthz() -> Response:
 
 
 @cache
-def _schema() -> bytes:
-    return files("calfeed").joinpath("schema.json").read_bytes()
+def _packaged(name: str) -> bytes:
+    return files("calfeed").joinpath(name).read_bytes()
+
+
+def _send_packaged(name: str, content_type: str) -> Response:
+    """A JSON document shipped in the package, with a strong ETag and a day-long public cache."""
+    body = _packaged(name)
+    response = Response(body, content_type=content_type)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response.make_conditional(request)
 
 
 @bp.route("/schema.json")
 def schema() -> Response:
     """The JSON Schema of the events file, for editors' modeline (# yaml-language-server: $schema=...)."""
-    body = _schema()
-    response = Response(body, content_type="application/schema+json")
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response.make_conditional(request)
-
-
-@cache
-def _openapi() -> bytes:
-    return files("calfeed").joinpath("openapi.json").read_bytes()
+    return _send_packaged("schema.json", "application/schema+json")
 
 
 @bp.route("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of the public URLs, for integrators (and the URL fuzzing tests)."""
-    body = _openapi()
-    response = Response(body, content_type="application/json")
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response.make_conditional(request)
+    return _send_packaged("openapi.json", "application/json")
