@@ -154,3 +154,12 @@ def test_single_event_download_is_an_attachment_named_after_the_event(client):
     response = client.get("/en/events/umbrella-2019-12-05-utbildning-kalmar.ics")
     assert response.headers["Content-Disposition"] == 'attachment; filename="umbrella-2019-12-05-utbildning-kalmar.ics"'
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_each_public_address_gets_feeds_and_json_with_its_own_links(client):
+    first = client.get("/calendar.ics", base_url="http://one.example").data
+    second = client.get("/calendar.ics", base_url="https://two.example").data
+    assert b"http://one.example/events/" in first and b"two.example" not in first
+    assert b"https://two.example/events/" in second and b"one.example" not in second
+    data = client.get("/events.json", base_url="https://two.example").json
+    assert data["events"][0]["page"].startswith("https://two.example/events/")

@@ -181,3 +181,16 @@ def test_an_edit_is_served_at_once_despite_replays(make_app, events_file):
     past = time.time() - 5
     os.utime(events_file, (past, past))
     assert "SUMMARY:Resa till Guldborgsund" in client.get("/calendar.ics").get_data(as_text=True)
+
+
+def test_a_page_is_rendered_once_per_public_address(client, monkeypatch):
+    from calfeed.web import pages
+
+    renders = []
+    original = pages.render_template
+    monkeypatch.setattr(pages, "render_template", lambda *a, **k: renders.append(1) or original(*a, **k))
+    for _ in range(2):
+        one = client.get("/", base_url="http://one.example").get_data(as_text=True)
+        two = client.get("/", base_url="https://two.example").get_data(as_text=True)
+    assert len(renders) == 2
+    assert "http://one.example/calendar.ics" in one and "https://two.example/calendar.ics" in two

@@ -37,8 +37,10 @@ class Cached:
 
 
 def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
-    """The bytes for ``key`` in the current snapshot, built on first use."""
+    """The bytes for ``key`` in the current snapshot, built on first use. Every answer carries
+    absolute links, so the public address is part of the key."""
     cache = snapshot().cache
+    key = _addressed(key)
     entry = cache.get(key)
     if entry is None:
         with gc_paused():  # a feed is thousands of short-lived objects: see calfeed/speed.py
@@ -48,6 +50,10 @@ def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
         cache[key] = entry
         _trim(cache)
     return entry
+
+
+def _addressed(key: Hashable) -> Hashable:
+    return (key, base_url())
 
 
 def _trim(cache: dict[Any, Any]) -> None:
@@ -77,8 +83,8 @@ def _cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def cached_view(**values: Any) -> Any:
         day = today()
         key = ("page", request.endpoint, tuple(sorted(values.items())),
-               tuple(sorted(request.args.items(multi=True))), day, base_url())  # fmt: skip
-        entry = snapshot().cache.get(key)
+               tuple(sorted(request.args.items(multi=True))), day)  # fmt: skip
+        entry = snapshot().cache.get(_addressed(key))
         if entry is None:
             response = current_app.make_response(view(**values))
             if response.status_code != 200 or response.mimetype != "text/html" or response.is_streamed:
