@@ -7,6 +7,7 @@ reach it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import threading
@@ -26,6 +27,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]  # fmt: skip
 DESKTOP = {"width": 1280, "height": 900}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAST_EVENTS = 25  # more than a page (20) of past events, so the pager shows
 
 
@@ -98,19 +100,28 @@ class QuietHandler(WSGIRequestHandler):
         """No access log on stderr: a failing test's output shows its own assertion, not every GET."""
 
 
-@pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a free port of 127.0.0.1, serving the generated events file."""
-    folder = tmp_path_factory.mktemp("served")
-    today = dt.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date()
-    (folder / "events.yaml").write_text(events_yaml(today), encoding="utf-8")
-    app = create_app({"CALFEED_EVENTS": str(folder / "events.yaml"), "CALFEED_RELOAD_SECONDS": 0.0})
+@contextlib.contextmanager
+def serve(events: Path) -> Iterator[str]:
+    """The app on ``events``, on a free port of 127.0.0.1, for as long as the block runs."""
+    app = create_app({"CALFEED_EVENTS": str(events), "CALFEED_RELOAD_SECONDS": 0.0})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app serving the generated events file."""
+    folder = tmp_path_factory.mktemp("served")
+    today = dt.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date()
+    (folder / "events.yaml").write_text(events_yaml(today), encoding="utf-8")
+    with serve(folder / "events.yaml") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -143,6 +154,12 @@ def open_page(browser: Browser) -> Iterator:
     yield make
     for context in contexts:
         context.close()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA, one line each."""
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
 
 
 @pytest.fixture(scope="session")

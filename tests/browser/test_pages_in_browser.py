@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-DESKTOP = {"width": 1280, "height": 900}
+from browser.conftest import DESKTOP, axe_violations
+
 PHONE = {"width": 360, "height": 740}
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "agenda": ("/", 200),
     "past": ("/past?page=2", 200),
@@ -34,11 +34,6 @@ def console_errors(page, url: str, status: int) -> list[str]:
     expected = f"the server responded with a status of {status}"
     return [str(getattr(e, "text", e)) for e in page.errors
             if not (status != 200 and expected in getattr(e, "text", "") and e.location.get("url") == url)]  # fmt: skip
-
-
-def axe_violations(page) -> list[str]:
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
