@@ -93,7 +93,6 @@ def _cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         # Pages change at midnight without an edit: Last-Modified is at least that midnight.
         midnight = dt.datetime.combine(day, dt.time(0), calendar_zone()).astimezone(dt.timezone.utc)
         response = send(entry, "text/html; charset=utf-8", last_modified=max(snapshot().revisions.last_modified, midnight))
-        response.headers.pop("Access-Control-Allow-Origin", None)  # pages are not data for other sites
         return response
 
     return cached_view
@@ -123,7 +122,6 @@ def send(
     response.last_modified = last_modified or snapshot().revisions.last_modified
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="{download}"'
     return response.make_conditional(request)
