@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -163,10 +162,8 @@ def _iso(moment: dt.datetime) -> str:
 
 
 def _parse(text: str) -> dt.datetime:
-    return dt.datetime(*_fields_of(text), tzinfo=dt.timezone.utc)
-
-
-@functools.lru_cache(maxsize=1024)
-def _fields_of(text: str) -> tuple[int, ...]:
-    """strptime is slow (a third of revising a 10,000-event ledger) and the times repeat: each once."""
-    return tuple(dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").timetuple()[:6])
+    """The ledger's UTC times; fromisoformat is C code (strptime was a third of revising 10,000 events)."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None or text[-1:] != "Z":
+        raise ValueError(f"not a UTC time: {text!r}")
+    return moment
