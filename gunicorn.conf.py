@@ -16,10 +16,17 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "sync"
 timeout = 60  # a first build of a 10,000-event feed in both languages takes a few seconds, never a minute
 # Load and validate the events file once in the master, then fork: workers start at once and
-# share the loaded schedule's memory (copy-on-write) until the file changes.
+# share the loaded schedule's memory (copy-on-write) until the file changes. A worker forked later
+# (after a crash, a timeout, max_requests) does not trust the master's copy: see post_worker_init.
 preload_app = True
 accesslog = None  # nginx logs requests; set "-" to log them here too
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    # Catch up with the state folder (the newest accepted version, which may be newer than the master's
+    # start-up copy) and start watching the events file, before this worker takes its first request.
+    worker.wsgi.extensions["calfeed"].current()
 
 
 def pre_fork(server, worker):

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 import click
 import yaml
 
+from .atomic import write_atomically
 from .errors import EventsFileError
 from .ics import size_warnings
 from .loader import MAX_BYTES, Result, check_file
@@ -164,15 +163,7 @@ def _verify_same_events(new_text: str, name: str, before: Result) -> None:
 
 def _replace(path: Path, data: bytes) -> None:
     """Write by rename, so the running site never reads a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data, mode=path.stat().st_mode & 0o7777)
 
 
 def schema_text() -> str:
@@ -213,7 +204,8 @@ def build(outdir: str, events: str, base_url: str) -> None:
     from .web import create_app
 
     try:
-        report = export(create_app({"CALFEED_EVENTS": events, "CALFEED_BASE_URL": base_url}), Path(outdir))
+        app = create_app({"CALFEED_EVENTS": events, "CALFEED_BASE_URL": base_url, "CALFEED_STATE_DIR": None})
+        report = export(app, Path(outdir))
     except EventsFileError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

@@ -19,12 +19,12 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from .atomic import write_atomically
+from .errors import Problem
 from .model import Contact, Event, Location, Schedule
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
@@ -68,31 +68,65 @@ def ledger_path(events_path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.ledger.json")
 
 
-def revise(schedule: Schedule, path: str | Path | None, now: dt.datetime) -> Revisions:
+class LedgerError(Exception):
+    """The ledger could not be written: the new version must not be served, or after a restart its
+    SEQUENCE numbers could come out lower than what subscribers already have. ``revisions`` are
+    what it would have said, for a process with nothing else to serve."""
+
+    def __init__(self, message: str, revisions: Revisions) -> None:
+        super().__init__(message)
+        self.revisions = revisions
+
+
+def revise(
+    schedule: Schedule,
+    path: str | Path | None,
+    now: dt.datetime,
+    *,
+    backup: Path | None = None,
+    floor: Revisions | None = None,
+    problems: list[Problem] | None = None,
+) -> Revisions:
     """Bring the ledger at ``path`` up to date with ``schedule`` and return the revisions.
 
-    With ``path=None`` (or a ledger that cannot be written) nothing is remembered and
-    every event counts as new at ``now``.
+    The ledger is read defensively: an unreadable, truncated or hand-edited file (or entry) is
+    reported in ``problems`` and rebuilt from ``backup`` (the state folder's copy of the last good
+    ledger) and ``floor`` (the revisions being served), taking the highest SEQUENCE and the latest
+    time of each, so a broken ledger never lowers a SEQUENCE or moves LAST-MODIFIED back.
+    With ``path=None`` nothing is remembered and every event counts as new at ``now``.
+    A ledger that cannot be written raises ``LedgerError``.
     """
     now = now.astimezone(dt.timezone.utc).replace(microsecond=0)
     if path is None:
-        return _apply({}, schedule, now)[0]
+        return _apply({}, schedule, now)
     path = Path(path)
+    found = problems if problems is not None else []
+    revisions = None
     try:
         with _locked(path):
-            state = _read(path)
-            revisions, changed = _apply(state, schedule, now)
-            if changed:
-                _write(path, state)
-            return revisions
-    except OSError:
-        return _apply(_read(path), schedule, now)[0]
+            kept, raw = _read(path, found)
+            saved, raw_backup = _read(backup, found) if backup else ({}, b"")
+            state = _merged(kept, saved, floor, path, found)
+            revisions = _apply(state, schedule, now)
+            text = _dumps(state).encode("utf-8")
+            if text != raw:  # new revisions, or a ledger repaired: an unchanged file is left untouched
+                _write(path, text)
+            if backup is not None and text != raw_backup:
+                write_atomically(backup, text)
+    except OSError as exc:
+        if revisions is None:  # not even the lock: read without it
+            unused: list[Problem] = []
+            state = _merged(_read(path, unused)[0], _read(backup, unused)[0] if backup else {}, floor, path, unused)
+            revisions = _apply(state, schedule, now)
+        raise LedgerError(f"cannot write the ledger {path}: {exc.strerror or exc}", revisions) from exc
+    if floor is not None and floor.last_modified > revisions.last_modified:
+        return Revisions(revisions.events, floor.last_modified)
+    return revisions
 
 
-def _apply(state: dict, schedule: Schedule, now: dt.datetime) -> tuple[Revisions, bool]:
+def _apply(state: dict, schedule: Schedule, now: dt.datetime) -> Revisions:
     known = state.setdefault("events", {})
     deleted = state.setdefault("deleted", {})
-    changed = False
     revisions = {}
     for event in schedule.events:
         project = schedule.projects.get(event.project)
@@ -103,16 +137,13 @@ def _apply(state: dict, schedule: Schedule, now: dt.datetime) -> tuple[Revisions
             if event.id in deleted:  # re-created: subscribers may still hold the old copy
                 entry["sequence"] = deleted.pop(event.id)["sequence"] + 1
             known[event.id] = entry
-            changed = True
         elif entry["hash"] != digest:
             entry.update(hash=digest, sequence=entry["sequence"] + 1, modified=_iso(now))
-            changed = True
         revisions[event.id] = Revision(entry["sequence"], _parse(entry["modified"]))
     for event_id in set(known) - set(revisions):
         deleted[event_id] = {"sequence": known.pop(event_id)["sequence"], "deleted": _iso(now)}
-        changed = True
     times = [r.modified for r in revisions.values()] + [_parse(d["deleted"]) for d in deleted.values()]
-    return Revisions(revisions, max(times, default=EPOCH)), changed
+    return Revisions(revisions, max(times, default=EPOCH))
 
 
 @contextlib.contextmanager
@@ -125,25 +156,97 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, problems: list[Problem]) -> tuple[dict, bytes]:
+    """The ledger at ``path`` with every entry of the right shape (``{}`` when there is none yet),
+    and its bytes. What cannot be used is reported and left out: a whole unreadable file, or entries."""
     try:
-        with open(path, encoding="utf-8") as f:
-            state = json.load(f)
-        return state if isinstance(state, dict) else {}
-    except (OSError, ValueError):
-        return {}
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}, b""
+    try:
+        state = json.loads(raw)
+    except ValueError as exc:
+        problems.append(Problem(f"the ledger could not be read ({exc}); rebuilt without lowering any SEQUENCE",
+                                str(path), severity="warning"))  # fmt: skip
+        return {}, raw
+    if not isinstance(state, dict):
+        problems.append(Problem("the ledger is not a JSON object; rebuilt", str(path), severity="warning"))
+        return {}, raw
+    for section, time_key in (("events", "modified"), ("deleted", "deleted")):
+        entries = state.get(section, {})
+        if not isinstance(entries, dict):
+            problems.append(Problem(f"the ledger's '{section}' is not an object; rebuilt", str(path),
+                                    severity="warning"))  # fmt: skip
+            state[section] = {}
+            continue
+        bad = [key for key, entry in entries.items() if not _well_formed(entry, time_key, section == "events")]
+        for key in bad:
+            del entries[key]
+        if bad:
+            problems.append(Problem(f"the ledger had {len(bad)} unusable entr{'y' if len(bad) == 1 else 'ies'} in "
+                                    f"'{section}' ({', '.join(sorted(bad)[:3])}); rebuilt", str(path),
+                                    severity="warning"))  # fmt: skip
+    return state, raw
 
 
-def _write(path: Path, state: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def _well_formed(entry: object, time_key: str, needs_hash: bool) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    sequence = entry.get("sequence")
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+        return False
+    if needs_hash and not isinstance(entry.get("hash"), str):
+        return False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(_dumps(state))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        _parse(entry.get(time_key))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _merged(state: dict, backup: dict, floor: Revisions | None, path: Path, problems: list[Problem]) -> dict:
+    """``state`` with no SEQUENCE below, and no time before, what ``backup`` or ``floor`` remember
+    of the same event; entries only the backup has are restored. What had to be raised is reported."""
+    events = state.setdefault("events", {})
+    deleted = state.setdefault("deleted", {})
+    raised: set[str] = set()
+    for section, time_key, mine, other in (("events", "modified", events, deleted),
+                                           ("deleted", "deleted", deleted, events)):  # fmt: skip
+        for key, kept in backup.get(section, {}).items():
+            entry = mine.get(key) or other.get(key)
+            if entry is None:
+                mine[key] = dict(kept)
+                raised.add(key)
+                continue
+            if kept["sequence"] > entry["sequence"]:  # the copy is newer: take it whole where it can be
+                if key in mine:
+                    mine[key] = entry = dict(kept)
+                entry["sequence"] = kept["sequence"]
+                raised.add(key)
+            if key in mine and _parse(kept[time_key]) > _parse(entry[time_key]):
+                entry[time_key] = kept[time_key]
+    for key, revision in floor.events.items() if floor is not None else ():
+        entry = events.get(key)
+        if entry is None:  # served, but neither ledger remembers it: an unknown hash counts as an edit
+            events[key] = {"hash": "", "sequence": revision.sequence, "modified": _iso(revision.modified)}
+            raised.add(key)
+        elif revision.sequence > entry["sequence"] or revision.modified > _parse(entry["modified"]):
+            entry["sequence"] = max(entry["sequence"], revision.sequence)
+            entry["modified"] = _iso(max(_parse(entry["modified"]), revision.modified))
+            raised.add(key)
+    if raised:
+        problems.append(Problem(f"the ledger remembered less than was published for {len(raised)} event(s) "
+                                f"({', '.join(sorted(raised)[:3])}); restored from the state folder's copy",
+                                str(path), severity="warning"))  # fmt: skip
+    return state
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        mode = path.stat().st_mode & 0o7777  # committed with the events file: keep its permissions
+    except FileNotFoundError:
+        mode = 0o644
+    write_atomically(path, data, mode=mode)
 
 
 def _dumps(state: dict) -> str:

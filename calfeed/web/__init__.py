@@ -17,19 +17,21 @@ from ..store import Store
 DEFAULTS: dict[str, Any] = {
     "CALFEED_EVENTS": "events.yaml",  # the events file
     "CALFEED_LEDGER": "",  # SEQUENCE memory; empty: <events file stem>.ledger.json beside it
+    "CALFEED_STATE_DIR": "",  # the last accepted version, shared by the workers; empty: .calfeed/ beside the events file
     "CALFEED_BASE_URL": "",  # public address, e.g. https://kalender.regionkalmar.se; empty: from the request
     "CALFEED_UID_DOMAIN": "",  # right-hand side of every UID; empty: host of CALFEED_BASE_URL
     "CALFEED_REFRESH": "PT6H",  # how often clients should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL)
     "CALFEED_PAST_DAYS": -1,  # how far back feeds reach, in days; -1: all past events
     "CALFEED_MAX_BYTES": 5_000_000,  # largest events file accepted
-    "CALFEED_RELOAD_SECONDS": 1.0,  # how often to look for a changed events file
+    "CALFEED_RELOAD_SECONDS": 0.25,  # how often each worker looks for a changed events file (0: on every request)
     "CALFEED_PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-* headers to trust
 }
-FALLBACK_UID_DOMAIN = "calfeed.regionkalmar.se"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app; raises ``EventsFileError`` (with every problem) on an invalid events file."""
+    """Build the app; raises ``EventsFileError`` (with every problem) on an invalid events file that
+    has no last accepted version in the state folder to fall back on. ``CALFEED_STATE_DIR=None``
+    keeps no state at all (``calfeed build``: an export is of the file as it is, or nothing)."""
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.update(_from_environment())
@@ -40,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["calfeed"] = Store(
         app.config["CALFEED_EVENTS"],
         ledger=app.config["CALFEED_LEDGER"] or True,
+        state=True if app.config["CALFEED_STATE_DIR"] == "" else app.config["CALFEED_STATE_DIR"],
         max_bytes=int(app.config["CALFEED_MAX_BYTES"]),
         check_every=float(app.config["CALFEED_RELOAD_SECONDS"]),
     )

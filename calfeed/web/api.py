@@ -87,14 +87,19 @@ def _window() -> tuple[dt.date, dt.date, bool]:
 
 @bp.route("/healthz")
 def healthz() -> Response:
+    """What is served and whether it is the events file as it is now: ``stale`` while the file is
+    bad (the last accepted version is served), with every problem and since when."""
     store = current_app.extensions["calfeed"]
-    current = store.current()
+    current = snapshot()
     body: dict[str, Any] = {
         "status": "ok" if store.stale is None else "stale",
+        "version": current.version,
         "events": len(current.schedule.events),
         "file": current.path,
         "loaded_at": current.loaded_at.isoformat(timespec="seconds"),
         "warnings": [str(p) for p in current.warnings],
+        "state": str(getattr(store.state, "path", "")) or None,
+        "problems": [p.as_dict() for p in (*store.problems, *current.notes)],
     }
     if store.stale is not None:
         body["errors"] = [p.as_dict() for p in store.stale.problems]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, g, request, url_for
 
 from .. import ics
 from ..icsbytes import Memo
@@ -19,6 +19,7 @@ from ..model import EVENT_TYPES, Event, Filter
 from ..store import Snapshot, Store
 
 FACETS = {"project": "projects", "location": "locations", "type": "types"}
+SNAPSHOT = "calfeed.snapshot"  # the WSGI environ key under which Replay hands its snapshot down
 
 
 class BadRequest(Exception):
@@ -31,8 +32,13 @@ class BadRequest(Exception):
 
 
 def snapshot() -> Snapshot:
-    store: Store = current_app.extensions["calfeed"]
-    return store.current()
+    """The version this request is answered from, pinned when the request starts (by ``Replay``, or
+    on first use), so that nothing in one answer comes from two versions of the events file."""
+    pinned: Snapshot | None = g.get("calfeed_snapshot")
+    if pinned is None:
+        store: Store = current_app.extensions["calfeed"]
+        pinned = g.calfeed_snapshot = request.environ.get(SNAPSHOT) or store.current()
+    return pinned
 
 
 def lang_route(bp: Blueprint, rule: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -128,5 +134,5 @@ def ics_context(lang: str) -> ics.Context:
         return absolute("pages.event", event_id=event.id, lang=lang)
 
     # One memo per app: each event's bytes outlive a version of the file, so an edit re-serialises one event.
-    memo = current_app.extensions.setdefault("calfeed.vevents", Memo()).for_version((current.signature, current.loaded_at))
+    memo = current_app.extensions.setdefault("calfeed.vevents", Memo()).for_version(current.identity)
     return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url, memo)

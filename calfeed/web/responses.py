@@ -19,7 +19,7 @@ from flask import Flask, Response, current_app, request
 
 from ..speed import gc_paused
 from ..store import Snapshot, Store
-from .context import base_url, calendar_zone, snapshot, today
+from .context import SNAPSHOT, base_url, calendar_zone, snapshot, today
 
 MAX_ENTRIES = 1024
 # Bytes kept per version, bodies and their gzip together: a 10,000-event site's default feeds in
@@ -156,7 +156,7 @@ class Replay:
         self.store = store
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        current = self.store.current()
+        current = environ[SNAPSHOT] = self.store.current()  # the one version this whole answer comes from
         replays = current.cache.get(REPLAYS)
         key = (*map(environ.get, _REQUEST), _day(current))
         found = replays.get(key) if replays is not None else None

@@ -1,0 +1,30 @@
+"""Write a file so that every reader sees either the old bytes or the new ones, never a part.
+
+Layer: bottom (standard library only); file I/O, no Flask.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` beside ``path`` and rename it into place. The bytes reach the disk before the
+    rename (fsync), so after a power cut the file is the old one or the new one, never empty.
+    ``mode`` sets the permissions (e.g. those of the file replaced); by default mkstemp's 0600."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
