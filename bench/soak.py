@@ -15,6 +15,15 @@ re-creation. Every valid version's answers are computed beforehand in-process; d
 * worker memory (VmRSS from /proc) may not grow beyond ``--rss-growth-mb`` after warm-up;
 * after the writer's last (valid) version, every worker serves it.
 
+Then ``--faults`` rounds of chaos, each: a valid save followed a second later by a bad one; ``kill -9``
+of a worker; a restart of the master while the file is bad; a truncated ledger and a valid save; a
+read-only state folder while a valid version is saved, then writable again. The controller knows the
+newest good version at every moment, so it counts answers that are not that version more than
+``--window`` seconds after it was saved (must be 0), SEQUENCE decreases of any event between two such
+answers (must be 0), 5xx (must be 0) and the seconds each restart left the port without an answer.
+As root, gunicorn runs without the capabilities that ignore file permissions (setpriv), so that a
+read-only folder is read-only for it too.
+
 The summary is written to ``--out`` (bench/SOAK.md) and printed; the exit status is 1 on any failure.
 """
 
@@ -179,6 +188,45 @@ def writer(path: str, duration: float, valid: dict[str, str], invalid: dict[str,
 # --- gunicorn and its workers --------------------------------------------------------------------------------
 
 
+class Server:
+    """gunicorn with the shipped ``gunicorn.conf.py`` on 127.0.0.1, restartable."""
+
+    def __init__(self, env: dict[str, str], work: Path) -> None:
+        self.env, self.work = env, work
+        self.restarting = threading.Event()  # clients count refused connections as downtime, not failures
+        self.killed_at = -1.0  # a request the killed worker was answering is dropped with it: counted apart
+        self.log = open(work / "gunicorn.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.process: subprocess.Popen | None = None
+        self.base = f"http://127.0.0.1:{env['CALFEED_BIND'].rsplit(':', 1)[1]}"
+
+    def start(self) -> float:
+        """Start, and return the seconds until it answered /healthz."""
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+        if os.geteuid() == 0:  # root ignores permissions: drop that, so a read-only folder is read-only
+            command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+        started = time.monotonic()
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log,
+                                        start_new_session=True)  # fmt: skip
+        while time.monotonic() - started < 60:
+            try:
+                if fetch(self.base, "/healthz", timeout=2)[0] == 200:
+                    self.restarting.clear()
+                    return time.monotonic() - started
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("gunicorn did not start: see its log in " + str(self.work))
+
+    def stop(self) -> None:
+        assert self.process is not None
+        self.restarting.set()
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+    def workers(self) -> list[int]:
+        assert self.process is not None
+        return workers_of(self.process.pid)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -224,6 +272,92 @@ def raw(port: int, data: bytes) -> bytes:
         return s.recv(200)
 
 
+# --- chaos ------------------------------------------------------------------------------------------------
+
+
+class Newest:
+    """What the controller knows: from which moment which version is the newest good one."""
+
+    def __init__(self) -> None:
+        self.since: list[tuple[float, str]] = []
+
+    def now(self, name: str) -> None:
+        self.since.append((time.monotonic(), name))
+
+    def allowed(self, moment: float, window: float) -> set[str] | None:
+        """The versions an answer received at ``moment`` may be; None before the chaos or inside a window."""
+        settled = [name for t, name in self.since if t + window <= moment]
+        if not settled or any(t <= moment < t + window for t, _ in self.since):
+            return None
+        return {settled[-1]}
+
+
+def chaos(server: Server, events: Path, ledger: Path, state: Path, texts: dict[str, str], bad: bytes,
+          newest: Newest, rounds: int, rng: random.Random) -> tuple[collections.Counter, list[float]]:  # fmt: skip
+    faults: collections.Counter[str] = collections.Counter()
+    faults["(read-only state folder reported in /healthz)"] = 0
+    downtime: list[float] = []
+    names = iter(sorted(texts))
+
+    def save(name: str) -> None:
+        events.write_text(texts[name], encoding="utf-8")
+        newest.now(name)
+
+    for _ in range(rounds):
+        save(next(names))
+        time.sleep(1.0)
+        events.write_bytes(bad)  # a valid save followed a second later by a bad one
+        faults["valid save, then a bad one 1 s later"] += 1
+        time.sleep(3)
+
+        server.killed_at = time.monotonic()
+        os.kill(rng.choice(server.workers()), signal.SIGKILL)
+        faults["kill -9 of a worker"] += 1
+        time.sleep(4)
+
+        stopped = time.monotonic()
+        server.stop()
+        server.start()
+        downtime.append(time.monotonic() - stopped)
+        faults["restart of the master while the file is bad"] += 1
+        time.sleep(3)
+
+        ledger.write_bytes(ledger.read_bytes()[: rng.randrange(1, 200)])
+        save(next(names))
+        faults["truncated ledger, then a valid save"] += 1
+        time.sleep(4)
+
+        for folder in (state, state / "versions"):
+            folder.chmod(0o555)
+        name = next(names)
+        events.write_text(texts[name], encoding="utf-8")  # cannot be accepted: the last good stays served
+        faults["read-only state folder while a valid version is saved"] += 1
+        time.sleep(3)
+        health = json.loads(fetch(server.base, "/healthz")[1])
+        faults["(read-only state folder reported in /healthz)"] += any("state folder" in p["message"] or
+                                                                      "ledger" in p["message"]
+                                                                      for p in health["problems"])  # fmt: skip
+        for folder in (state, state / "versions"):
+            folder.chmod(0o755)
+        newest.now(name)
+        time.sleep(4)
+    return faults, downtime
+
+
+def sequence_decreases(timeline: list[tuple[float, str, dict[str, int]]], newest: Newest, window: float) -> int:
+    """Times an event's SEQUENCE was lower than in an earlier settled answer (answers inside a window excluded)."""
+    highest: dict[str, int] = {}
+    found = 0
+    for moment, _, sequences in sorted(timeline):
+        if newest.allowed(moment, window) is None:
+            continue
+        for uid, sequence in sequences.items():
+            if sequence < highest.get(uid, -1):
+                found += 1
+            highest[uid] = max(sequence, highest.get(uid, -1))
+    return found
+
+
 # --- the soak ------------------------------------------------------------------------------------------------
 
 
@@ -234,6 +368,9 @@ def main() -> int:
     parser.add_argument("--versions", type=int, default=10, help="distinct valid versions")
     parser.add_argument("--rss-growth-mb", type=float, default=40, help="largest worker RSS growth after warm-up")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--faults", type=int, default=5, help="rounds of chaos after the rewriting")
+    parser.add_argument("--window", type=float, default=3.0,
+                        help="seconds a new version may take to reach every worker")
     parser.add_argument("--out", default=str(ROOT / "bench" / "SOAK.md"))
     args = parser.parse_args()
 
@@ -242,7 +379,9 @@ def main() -> int:
     valid = valid_versions(base, args.versions)
     truncated = classify_truncations(valid["valid-0"], 8)
     final = valid_versions(base, args.versions + 1)[f"valid-{args.versions}"]
-    versions = {**valid, **{n: d.decode() for n, (d, ok) in truncated.items() if ok}, "final": final}
+    trip = "Studieresa till Guldborgsund"
+    chaotic = {f"chaos-{k:02}": base.replace(trip, f"{trip} (chaos {k})") for k in range(args.faults * 3)}
+    versions = {**valid, **{n: d.decode() for n, (d, ok) in truncated.items() if ok}, "final": final, **chaotic}
     answers = expected_answers(versions, work)
     events = work / "events.yaml"
     events.write_text(valid["valid-0"], encoding="utf-8")
@@ -250,16 +389,11 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, "CALFEED_EVENTS": str(events), "CALFEED_LEDGER": str(work / "ledger.json"),
            "CALFEED_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}  # fmt: skip
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
-    log = open(work / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the server
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
-    base_url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            fetch(base_url, "/healthz", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
+    server = Server(env, work)
+    server.start()
+    base_url = server.base
+    newest = Newest()
+    timeline: list[tuple[float, str, dict[str, int]]] = []  # /calendar.ics answers: when, which version, SEQUENCEs
 
     stats: collections.Counter[str] = collections.Counter()
     statuses: collections.Counter[int] = collections.Counter()
@@ -274,10 +408,16 @@ def main() -> int:
             url = rng.choice(FEEDS * 3 + JSONS * 2 + PAGES + HEALTH)
             try:
                 status, body = fetch(base_url, url)
-            except Exception as exc:  # a dropped connection is as bad as a 5xx
+            except Exception as exc:  # a dropped connection is as bad as a 5xx, except while restarting
                 with lock:
-                    failures.append(f"{url}: {type(exc).__name__}: {exc}")
+                    if server.restarting.is_set():
+                        stats["refused while restarting"] += 1
+                    elif time.monotonic() - server.killed_at < 2.0:
+                        stats["dropped by a killed worker"] += 1
+                    else:
+                        failures.append(f"{url}: {type(exc).__name__}: {exc}")
                 continue
+            received = time.monotonic()
             problem, version = None, None
             if status >= 500 or status != 200:
                 problem = f"status {status}"
@@ -296,6 +436,8 @@ def main() -> int:
                 statuses[status] += 1
                 if version and url == FEEDS[0]:  # the one URL whose answer names the version
                     seen[version] += 1
+                    sequences = {e.uid: e.sequence for e in IcsCalendarStream.calendar_from_ics(body.decode()).events}
+                    timeline.append((received, version, sequences))
                 if problem:
                     failures.append(f"{url}: {problem}")
 
@@ -312,32 +454,39 @@ def main() -> int:
     warm = started + min(20, args.duration / 4)
     baseline: dict[int, float] = {}
     while writer_process.is_alive():
-        for pid in workers_of(server.pid):
+        for pid in server.workers():
             rss[pid].append(rss_mb(pid))
             if time.monotonic() >= warm and pid not in baseline:
                 baseline[pid] = rss[pid][-1]
         time.sleep(2)
     time.sleep(3)  # the final version: quiet for the store's settle time, then the next reload check
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=60)
-    duration = time.monotonic() - started
-
     final_ok = 0
     final_key = {url: next(k for k, v in answers[url].items() if v == "final") for url in FEEDS[:1]}
     for _ in range(20):
         status, body = fetch(base_url, FEEDS[0])
         final_ok += status == 200 and feed_set(body) == final_key[FEEDS[0]]
+
+    chaos_started = time.monotonic()
+    bad = invalid_versions(base)["invalid-type"]
+    faults, downtime = chaos(server, events, work / "ledger.json", work / ".calfeed", chaotic, bad, newest,
+                             args.faults, random.Random(args.seed))  # fmt: skip
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    duration = time.monotonic() - started
+    chaos_seconds = time.monotonic() - chaos_started
+    judged = [(t, v) for t, v, _ in timeline if newest.allowed(t, args.window) is not None]
+    not_newest = [(t, v) for t, v in judged if v not in newest.allowed(t, args.window)]  # type: ignore[operator]
+    decreases = sequence_decreases(timeline, newest, args.window)
     hostile = {
         "100 kB header": raw(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 100_000 + b"\r\n\r\n"),
         "malformed request line": raw(port, b"GET /\x00 HTTP/9.9\r\n\r\n"),
         "10 kB URL": raw(port, b"GET /?type=" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
     }
     hostile_status = {name: answer.split(b"\r\n", 1)[0].decode("latin-1") for name, answer in hostile.items()}
-    workers = workers_of(server.pid)
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-    log.close()
+    workers = server.workers()
+    server.stop()
+    server.log.close()
 
     counts = json.loads(written.read_text(encoding="utf-8"))
     growth = {pid: max(values) - baseline.get(pid, values[0]) for pid, values in rss.items() if values}
@@ -345,9 +494,27 @@ def main() -> int:
     five_xx = sum(n for s, n in statuses.items() if s >= 500)
     hostile_ok = all(" 4" in line for line in hostile_status.values())
     ok = (not failures and five_xx == 0 and final_ok == 20 and hostile_ok and len(workers) == 2
-          and all(g <= args.rss_growth_mb for g in growth.values()))  # fmt: skip
-    report = render(args, duration, stats, statuses, seen, failures, counts, truncated, peak, growth, final_ok,
-                    hostile_status, ok, versions)  # fmt: skip
+          and all(g <= args.rss_growth_mb for g in growth.values()) and not not_newest and decreases == 0
+          and len(judged) > 0 and faults["(read-only state folder reported in /healthz)"] == args.faults)  # fmt: skip
+    chaos_rows = [
+        f"| chaos | {args.faults} rounds, {chaos_seconds:.0f} s: "
+        f"{sum(v for k, v in faults.items() if k[0] != '(')} faults injected "
+        f"({', '.join(f'{k} ×{v}' for k, v in faults.items() if k[0] != '(')}) |",
+        f"| read-only state folder reported in `/healthz` | {faults['(read-only state folder reported in /healthz)']}"
+        f"/{args.faults} |",
+        f"| answers of `/calendar.ics` judged against the newest good version | {len(judged)} (those received "
+        f"more than {args.window:g} s after a save) |",
+        f"| answers not the newest good version {args.window:g} s after it was saved | {len(not_newest)} |",
+        f"| SEQUENCE decreases between judged answers | {decreases} |",
+        f"| connections refused while the master restarted | {stats['refused while restarting']} |",
+        f"| requests in flight on a worker when it was killed (dropped with it) | "
+        f"{stats['dropped by a killed worker']} |",
+        f"| seconds without an answer per restart (stop to first answer) | "
+        f"{', '.join(f'{d:.1f}' for d in downtime)} |",
+    ]
+    report = render(args, duration, stats, statuses, seen, failures + [f"not newest at {t:.1f}: {v}" for t, v in
+                    not_newest], counts, truncated, peak, growth, final_ok, hostile_status, ok, versions,
+                    chaos_rows)  # fmt: skip
     Path(args.out).write_text(report, encoding="utf-8")
     print(report)
     shutil.rmtree(work, ignore_errors=True)
@@ -355,7 +522,7 @@ def main() -> int:
 
 
 def render(args, duration, stats, statuses, seen, failures, counts, truncated, peak, growth, final_ok, hostile, ok,
-           versions) -> str:  # fmt: skip
+           versions, chaos_rows) -> str:  # fmt: skip
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "total")
     valid_cuts = sum(ok for _, ok in truncated.values())
     lines = [
@@ -365,7 +532,7 @@ def render(args, duration, stats, statuses, seen, failures, counts, truncated, p
         "",
         "```sh",
         f".venv/bin/python bench/soak.py --duration {args.duration:g} --clients {args.clients} "
-        f"--versions {args.versions} --seed {args.seed}",
+        f"--versions {args.versions} --seed {args.seed} --faults {args.faults}",
         "```",
         "",
         "gunicorn with `gunicorn.conf.py`, 2 sync workers on 127.0.0.1, preloaded app; "
@@ -373,14 +540,14 @@ def render(args, duration, stats, statuses, seen, failures, counts, truncated, p
         "",
         "| measure | value |",
         "|---|---|",
-        f"| duration | {duration:.0f} s |",
+        f"| duration | {duration:.0f} s (rewriting {args.duration:g} s, then the chaos) |",
         f"| requests | {stats['requests']} ({stats['checked']} feeds and JSON compared with every valid version) |",
         f"| statuses | {', '.join(f'{s}: {n}' for s, n in sorted(statuses.items()))} |",
         f"| 5xx | {sum(n for s, n in statuses.items() if s >= 500)} |",
         f"| failures (dropped, unparseable, lost or mixed, incomplete) | {len(failures)} |",
         f"| rewrites of the file | {counts.get('total', 0)} + the final version ({kinds}) |",
         f"| valid versions prepared | {len(versions)} ({args.versions} edits, {valid_cuts} truncations that are "
-        f"still valid files, the final one) |",
+        f"still valid files, the final one, {args.faults * 3} for the chaos) |",
         f"| valid versions seen in `/calendar.ics` answers | {len(seen)}: "
         f"{', '.join(f'{v} ×{n}' for v, n in sorted(seen.items()))} |",
         f"| peak worker RSS | {peak:.1f} MB |",
@@ -388,6 +555,7 @@ def render(args, duration, stats, statuses, seen, failures, counts, truncated, p
         f"(bound {args.rss_growth_mb:g} MB) |",
         f"| final version served afterwards | {final_ok}/20 requests |",
         f"| hostile raw requests | {'; '.join(f'{k}: {v}' for k, v in hostile.items())} |",
+        *chaos_rows,
         "",
     ]
     if failures:

@@ -49,7 +49,7 @@ from .state import (
 
 log = logging.getLogger("calfeed")
 CHANGED_WHILE_READ = "the events file changed while it was read"  # not a verdict: read again on the next poll
-RETRY_SECONDS = 5.0  # a valid file that could not be accepted (state folder or ledger not writable) is tried again
+RETRY_SECONDS = 1.0  # a valid file that could not be accepted (state folder or ledger not writable) is tried again
 
 
 @dataclass
@@ -97,7 +97,8 @@ class Store:
         self._watching = False
         self._logged: set[str] = set()  # problems already logged since the last good version
         self._parsed: tuple[str, Result] | None = None  # the last version checked here, not to parse it twice
-        self._unaccepted: tuple[tuple[Signature | None, Signature | None], float] | None = None  # (inputs, retry at)
+        # A valid file not accepted (the state folder or ledger could not be written): (inputs, retry at, bytes)
+        self._unaccepted: tuple[tuple[Signature | None, Signature | None], float, bytes] | None = None
         self._snapshot: Snapshot | None = None
         self._start()
 
@@ -178,8 +179,10 @@ class Store:
                 return  # what is served came from this very file and ledger
             if self.stale is not None and self.stale.signature == inputs[0]:
                 return  # judged bad already (here or by another worker)
-            if self._unaccepted and self._unaccepted[0] == inputs and time.monotonic() < self._unaccepted[1]:
-                return  # valid, but the state folder or ledger could not be written a moment ago
+            if self._unaccepted and self._unaccepted[0] == inputs:  # valid, but it could not be written
+                if time.monotonic() >= self._unaccepted[1] and self._parsed is not None:
+                    self._accept(self._unaccepted[2], self._parsed[0], self._parsed[1].schedule, accepted, inputs)
+                return  # (the same bytes: no need to read and check them again)
         if inputs[0] is None:
             self._reject((Problem(f"the events file {self.path} is missing", str(self.path)),), None)
             return
@@ -242,7 +245,7 @@ class Store:
                 self.state.accept(data, accepted)
         except (StateError, LedgerError) as exc:
             self._report("accept", Problem(str(exc), str(self.path), hint="the last accepted version is still served"))
-            self._unaccepted = (inputs, time.monotonic() + RETRY_SECONDS)
+            self._unaccepted = (inputs, time.monotonic() + RETRY_SECONDS, data)
             return
         for kind in ("accept", "internal"):
             self._trouble.pop(kind, None)
