@@ -7,7 +7,6 @@ DTSTAMP and LAST-MODIFIED come from the revisions, so the same file gives the sa
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +21,7 @@ from .icsbytes import PROBE, Memo, assemble, to_ical
 from .ledger import EPOCH, Revisions
 from .model import EVENT_TYPES, Contact, Event, Filter, Schedule, select
 from .recurrence import overrides, utc_until, wall_clock
+from .tzrules import vtimezone
 
 PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
 FEED_WARN_BYTES = 800_000  # Google Calendar drops the events past about 1 MB of a feed
@@ -201,29 +201,6 @@ def _series_days(event: Event) -> tuple[dt.date, ...]:
         return ()
     last = event.last_day(event.start.tzinfo) if isinstance(event.start, dt.datetime) else event.end
     return (min(last, event.start.date() + dt.timedelta(days=3653)),)
-
-
-@lru_cache(maxsize=256)
-def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    """VTIMEZONE with the real DST rules of the years the events use (and one either side)."""
-    zone = icalendar.Timezone.from_tzinfo(
-        zoneinfo.ZoneInfo(key), tzid=key, first_date=dt.date(first_year - 1, 1, 1), last_date=dt.date(last_year + 2, 1, 1)
-    )
-    for observance in zone.subcomponents:
-        _one_rdate_per_line(observance)
-    return zone
-
-
-def _one_rdate_per_line(observance: icalendar.cal.Component) -> None:
-    """ical.js (Thunderbird, Nextcloud) reads only the first value of a multi-valued RDATE, which
-    puts every DST change after the first year an hour off; one RDATE line per date reads right
-    everywhere."""
-    found = observance.pop("RDATE", None)
-    if found is None:
-        return
-    for rdates in found if isinstance(found, list) else [found]:
-        for rdate in rdates.dts:
-            observance.add("rdate", rdate.dt)
 
 
 def served_feeds(schedule: Schedule) -> list[tuple[str, Filter]]:
