@@ -159,10 +159,12 @@ def observance(change: Change, rule: dict | None, dst: bool) -> icalendar.cal.Co
 @lru_cache(maxsize=256)
 def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """The VTIMEZONE of ``key`` for events from ``first_year`` to ``last_year``: the rules in
-    force from a year before (so every event's year has its changes) until two years after; the
-    last rule has no end, so a series beyond the span stays right under it."""
+    force from two years before until two years after; the last rule has no end, so a series
+    beyond the span stays right under it. Two years, not one: ts-ics expands an observance's rule
+    at midnight and so misses its first change when that is later in the day than DTSTART (it
+    would read the first winter of the span as summer time)."""
     zone = zoneinfo.ZoneInfo(key)
-    start = dt.datetime(first_year - 1, 1, 1, tzinfo=UTC)
+    start = dt.datetime(first_year - 2, 1, 1, tzinfo=UTC)
     end = dt.datetime(last_year + 2, 1, 1, tzinfo=UTC)
     # Look further ahead than the span, to tell the rule of the last period apart and to see
     # whether it still holds at the span's end.
@@ -170,7 +172,7 @@ def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
     runs = [run for run in periods(changes(zone, start, horizon)) if run.first.at < end]
     result = icalendar.Timezone()
     result.add("tzid", key)
-    if not runs or runs[0].first.at >= dt.datetime(first_year, 1, 1, tzinfo=UTC):
+    if not runs or runs[0].first.at >= dt.datetime(first_year - 1, 1, 1, tzinfo=UTC):
         # No change before the first event's year: the clock in force then, from the span's start.
         offset, name, dst = _state(zone, start)
         result.add_component(observance(Change(start - offset, offset, offset, name, dst), None, dst))  # 00:00 local
