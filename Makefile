@@ -17,6 +17,7 @@ install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	npm ci --silent --no-audit --no-fund
 	tools/install-chromium
+	tools/install-libical
 
 run: install
 	$(BIN)/calfeed serve --events events.yaml

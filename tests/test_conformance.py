@@ -1,9 +1,10 @@
-"""Conformance: every feed the app serves, read back by three parsers we did not write.
+"""Conformance: every feed the app serves, read back by six parsers we did not write.
 
 For the shipped ``events.yaml`` and for ``tests/fixtures/hard-cases.yaml``, every feed URL (all
 events, each project, location and type, filtered combinations, ``/en/``, one-event downloads)
-is parsed by PyPI ``ical`` (strict), ``vobject`` and Mozilla's ical.js (Thunderbird's engine,
-run with Node.js), and each must report the expected events, local start and end, statuses,
+is parsed by PyPI ``ical`` (strict), ``vobject``, Mozilla's ical.js (Thunderbird's engine), ts-ics
+and node-ical (run with Node.js) and libical (Evolution's C library, through ctypes), and each
+must report the expected events, instants (from the feed's own VTIMEZONEs), statuses,
 summaries, descriptions and places. The expectations are written here from what the files
 mean (``EXPECTED_HARD`` by hand; the shipped file through the small reading in ``meaning``),
 never copied from our output. Structural checks look at the raw bytes: CRLF, 75 octets,
@@ -13,7 +14,9 @@ folds between UTF-8 characters, unique UIDs, a VTIMEZONE for every TZID, no floa
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,20 +26,25 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import icalendar
 import pytest
+import recurring_ical_events
 import vobject
 import yaml
+from dateutil import tz
 from freezegun import freeze_time
 
 from calfeed import ics
 from calfeed.cli import main
 from calfeed.loader import load
 from calfeed.web import create_app
-from conftest import ROOT, SHIPPED
+import libical
+from conftest import ROOT, SHIPPED, dedent
 from icalcheck import strict_events
 
 HARD = ROOT / "tests" / "fixtures" / "hard-cases.yaml"
-ICALJS = ROOT / "tests" / "js" / "icaljs_events.mjs"
+JS = ROOT / "tests" / "js"
+ICALJS = JS / "icaljs_events.mjs"
 BASE = "https://kalender.example.org"
 DOMAIN = "kalender.example.org"
 TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
@@ -52,6 +60,15 @@ COUNTRIES = {"SE": ("Sverige", "Sweden"), "PL": ("Polen", "Poland"), "DK": ("Dan
 COUNTRY_ZONES = {"SE": "Europe/Stockholm", "PL": "Europe/Warsaw", "DK": "Europe/Copenhagen",
                  "LT": "Europe/Vilnius", "DE": "Europe/Berlin"}  # fmt: skip
 MORE = {"sv": "Mer information", "en": "More information"}
+
+# Defects of other parsers, not of the feeds: a (parser, event id) whose DESCRIPTION is not
+# compared. Each has a test below that shows the defect, and fails once upstream fixes it.
+KNOWN_DEFECTS = {
+    # node-ical unescapes "\\n" (an escaped backslash, then the letter n) as a backslash and a
+    # newline, as ics.py does. No report found in its tracker (searched 2026-12):
+    # https://github.com/jens-maus/node-ical/issues
+    ("node-ical", "hard-backslash"): "an escaped backslash followed by n read as a newline",
+}
 CANCELLED = {"sv": "INSTÄLLT: ", "en": "CANCELLED: "}
 
 
@@ -184,16 +201,26 @@ class Served:
     strict: list
     vobject: list
     icaljs: list[dict]
+    tsics: list[dict]
+    nodeical: list[dict]
+    libical: list[dict]
+
+
+def node_reader(script: str, bodies: list[bytes], *args: str) -> list[list[dict]]:
+    """The events of each feed as one of the Node.js readers in tests/js reads them (one process
+    for all of them). TZ=UTC: node-ical gives a date as midnight of the process's zone."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the JavaScript conformance checks (see README, make test)"
+    result = subprocess.run([node, str(JS / script), *args], input=json.dumps([b.decode() for b in bodies]),
+                            capture_output=True, text=True, cwd=ROOT, timeout=300,
+                            env={**os.environ, "TZ": "UTC"})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def icaljs(bodies: list[bytes], zone: str = "Europe/Stockholm") -> list[list[dict]]:
-    """The events of each feed as ical.js reads them (one Node.js process for all of them)."""
-    node = shutil.which("node")
-    assert node, "Node.js is needed for the ical.js conformance check (see README, make test)"
-    result = subprocess.run([node, str(ICALJS), zone, "--many"], input=json.dumps([b.decode() for b in bodies]),
-                            capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    """The events of each feed as ical.js reads them."""
+    return node_reader("icaljs_events.mjs", bodies, zone, "--many")
 
 
 def serve_all(path: Path, tmp: Path) -> dict[str, Served]:
@@ -205,10 +232,12 @@ def serve_all(path: Path, tmp: Path) -> dict[str, Served]:
     for url, response in responses.items():
         assert response.status_code == 200, url
     bodies = [r.data for r in responses.values()]
-    by_icaljs = icaljs(bodies)
+    by_node = zip(icaljs(bodies), node_reader("tsics_events.mjs", bodies), node_reader("nodeical_events.mjs", bodies),
+                  strict=True)  # fmt: skip
     return {
-        url: Served(r.data, dict(r.headers), strict_events(r.data), _vobject_events(r.data), parsed)
-        for (url, r), parsed in zip(responses.items(), by_icaljs, strict=True)
+        url: Served(r.data, dict(r.headers), strict_events(r.data), _vobject_events(r.data), *parsed,
+                    libical.events(r.data))
+        for (url, r), parsed in zip(responses.items(), by_node, strict=True)
     }
 
 
@@ -269,8 +298,10 @@ def seen_by_icaljs(events: list[dict]) -> list[Seen]:
 
 
 def readings(feed: Served) -> dict[str, list[Seen]]:
+    """What every parser read; ts-ics, node-ical and libical report in ical.js's shape."""
     return {"ical": seen_by_strict(feed.strict), "vobject": seen_by_vobject(feed.vobject),
-            "ical.js": seen_by_icaljs(feed.icaljs)}  # fmt: skip
+            "ical.js": seen_by_icaljs(feed.icaljs), "ts-ics": seen_by_icaljs(feed.tsics),
+            "node-ical": seen_by_icaljs(feed.nodeical), "libical": seen_by_icaljs(feed.libical)}  # fmt: skip
 
 
 def same_time(parsed: dt.date | dt.datetime, expected: dt.date | dt.datetime) -> bool:
@@ -321,7 +352,8 @@ def test_every_parser_reads_the_texts_as_written_in_the_file(served, source, url
             page = f"{BASE}{'/en' if lang == 'en' else ''}/events/{written['id']}"
             about = text(written.get("description", ""), lang)
             # the file's text exactly, first; the event page's address last (other details may sit between)
-            assert event.description.startswith(f"{about}\n\n" if about else ""), (parser, url, event.uid)
+            if (parser, written["id"]) not in KNOWN_DEFECTS:
+                assert event.description.startswith(f"{about}\n\n" if about else ""), (parser, url, event.uid)
             assert event.description.endswith(f"{MORE[lang]}: {page}"), (parser, url, event.uid)
             place = data.get("locations", {}).get(written.get("location", ""))
             assert event.location == (f"{text(place['name'], lang)}, {COUNTRIES[place['country']][lang == 'en']}"
@@ -498,3 +530,123 @@ def test_check_warns_about_a_feed_over_800_kb_and_names_the_setting(runner, monk
     assert result.exit_code == 0
     assert "warning: the feed /calendar.ics would be" in result.output
     assert "CALFEED_PAST_DAYS" in result.output and "?past=" in result.output
+
+
+# --- the recurrence fixture: series, changed occurrences, an endless weekly series ---------------
+
+RECURRING = ROOT / "tests" / "fixtures" / "recurring.yaml"
+# The changed occurrences of the fixture, read by a person: (series, original start) -> new start.
+CHANGED = {
+    ("samordnarmote", _at(STOCKHOLM, 2020, 4, 14, 10, 0)): _at(STOCKHOLM, 2020, 4, 16, 13, 0),
+    ("samordnarmote", _at(STOCKHOLM, 2020, 11, 10, 10, 0)): _at(STOCKHOLM, 2020, 11, 10, 10, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def served_series(tmp_path_factory) -> dict[str, Served]:
+    return serve_all(RECURRING, tmp_path_factory.mktemp("recurring"))
+
+
+def changed_of(parser: str, feed: Served) -> list[tuple[str, str | None]]:
+    """(uid, RECURRENCE-ID as written) of each VEVENT; None for a series or a single event."""
+    if parser == "ical":
+        return [(e.uid, e.recurrence_id) for e in feed.strict]
+    if parser == "vobject":
+        return [(e.uid.value, e.recurrence_id.value if hasattr(e, "recurrence_id") else None) for e in feed.vobject]
+    found = {"ical.js": feed.icaljs, "ts-ics": feed.tsics, "node-ical": feed.nodeical, "libical": feed.libical}[parser]
+    return [(e["uid"], e["recurrenceId"]) for e in found]
+
+
+@pytest.mark.parametrize("url", feed_urls(RECURRING))
+def test_every_parser_reads_each_series_first_occurrence_and_each_change_at_its_instant(served_series, url):
+    feed, expected = served_series[url], meaning(RECURRING)
+    ids = expected_ids(url, RECURRING)
+    hidden = "cancelled=hide" in url
+    for parser, events in readings(feed).items():
+        kinds = changed_of(parser, feed)
+        assert len(kinds) == len(events), parser
+        series = [e for e, (_, changed) in zip(events, kinds, strict=True) if changed is None]
+        assert sorted(e.uid for e in series) == sorted(f"{i}@{DOMAIN}" for i in ids), (parser, url)
+        for event in series:
+            meant = expected[event.uid.split("@")[0]]
+            assert same_time(event.start, meant.start), (parser, url, event.uid, event.start)
+            assert same_time(event.end, meant.end), (parser, url, event.uid, event.end)
+        moved = sorted(e.start.astimezone(UTC) for e, (_, changed) in zip(events, kinds, strict=True) if changed)
+        meant_moved = sorted(new.astimezone(UTC) for (series_id, old), new in CHANGED.items()
+                             if series_id in ids and not (hidden and old.month == 11))  # fmt: skip
+        assert moved == meant_moved, (parser, url)
+
+
+def test_every_parser_reads_the_endless_weekly_series_in_vilnius_as_ten_o_clock_local(served_series):
+    uid = f"veckomote-vilnius@{DOMAIN}"
+    for parser, events in readings(served_series["/calendar.ics"]).items():
+        (weekly,) = [e for e in events if e.uid == uid]
+        assert weekly.start == dt.datetime(2020, 1, 8, 8, 0, tzinfo=UTC), parser  # 10:00 EET
+    (rule,) = {e["rrule"] for e in served_series["/calendar.ics"].libical if e["uid"] == uid}
+    assert rule == "FREQ=WEEKLY"  # no UNTIL, no COUNT
+
+
+@pytest.mark.parametrize(("first", "last", "utc_hour"), [
+    (dt.date(2035, 1, 1), dt.date(2035, 1, 31), 8),  # EET, UTC+2
+    (dt.date(2035, 7, 1), dt.date(2035, 7, 31), 7),  # EEST, UTC+3
+    (dt.date(2040, 10, 20), dt.date(2040, 11, 5), None),  # across the change of 28 October 2040
+])  # fmt: skip
+def test_the_endless_series_stays_at_ten_in_vilnius_years_ahead_in_summer_and_winter(served_series, first, last,
+                                                                                     utc_hour):
+    body = served_series["/calendar.ics"].body
+    found = [e for e in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(first, last)
+             if str(e["UID"]).startswith("veckomote-vilnius@")]  # fmt: skip
+    assert found and all(e["DTSTART"].dt.astimezone(VILNIUS).strftime("%a %H:%M") == "Wed 10:00" for e in found)
+    if utc_hour is not None:
+        assert {e["DTSTART"].dt.astimezone(UTC).hour for e in found} == {utc_hour}
+    # The feed's own VTIMEZONE, read by dateutil, has the same offsets at those instants.
+    (zone,) = [z for z in icalendar.Calendar.from_ical(body).walk("VTIMEZONE") if z["TZID"] == "Europe/Vilnius"]
+    read = tz.tzical(io.StringIO(zone.to_ical().decode())).get()
+    for event in found:
+        instant = event["DTSTART"].dt.astimezone(UTC)
+        assert instant.astimezone(read).utcoffset() == instant.astimezone(VILNIUS).utcoffset()
+
+
+# --- the upstream defects named in KNOWN_DEFECTS, shown --------------------------------------
+
+
+def test_node_ical_reads_an_escaped_backslash_before_n_as_a_newline(served):
+    """Kept apart from the comparisons above (KNOWN_DEFECTS); this fails once node-ical is fixed."""
+    feed = served["hard"]["/calendar.ics"]
+    uid = f"hard-backslash@{DOMAIN}"
+    written = raw(HARD)["events"][[e["id"] for e in raw(HARD)["events"]].index("hard-backslash")]["description"]
+    assert "\\2019\\n;x" in written
+    assert b"\\\\2019\\\\n\\;x" in feed.body.replace(b"\r\n ", b"")  # escaped as RFC 5545 says
+    by_others = [e for parser, events in readings(feed).items() if parser != "node-ical" for e in events if e.uid == uid]
+    assert len(by_others) == 5 and all(e.description.startswith(written) for e in by_others)
+    (by_node,) = [e for e in feed.nodeical if e["uid"] == uid]
+    assert "\\2019\\\n;x" in by_node["description"]  # a backslash, then a newline
+
+
+TS_ICS_DEFECT = dedent("""\
+    calendar:
+      name: Test
+      timezone: Europe/Stockholm
+    events:
+      - id: end-in-text
+        title: Om raden END:VEVENT i en text
+        type: meeting
+        start: 2020-05-04
+        description: Före END:VEVENT efter
+""")
+
+
+def test_ts_ics_ends_an_event_at_end_vevent_inside_an_escaped_text(make_app):
+    """ts-ics splits components on the letters END:VEVENT wherever they are, also inside a TEXT
+    value on one content line, so it loses the rest of the event. No report found in its tracker
+    (searched 2026-12): https://github.com/Neuvernetzung/ts-ics/issues. No shipped or fixture text
+    has those letters, so nothing is excluded for it; this fails once ts-ics is fixed."""
+    body = make_app(TS_ICS_DEFECT).test_client().get("/calendar.ics").data
+    assert content_lines(body).count("END:VEVENT") == 1  # the text stays inside its one event
+    others = {"ical": seen_by_strict(strict_events(body)), "vobject": seen_by_vobject(_vobject_events(body)),
+              "ical.js": seen_by_icaljs(icaljs([body])[0]), "libical": seen_by_icaljs(libical.events(body))}  # fmt: skip
+    for parser, (event,) in others.items():
+        assert event.summary == "Om raden END:VEVENT i en text", parser
+        assert event.description.startswith("Före END:VEVENT efter\n\n"), parser
+    (by_ts,) = node_reader("tsics_events.mjs", [body])
+    assert [e.get("summary") for e in by_ts] != ["Om raden END:VEVENT i en text"]

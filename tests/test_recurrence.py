@@ -141,7 +141,7 @@ def test_feed_limited_to_recent_days_keeps_a_series_that_is_still_running(make_a
     with freeze_time("2020-07-01 12:00"):
         body = client.get("/calendar.ics").data
     uids = {e.uid.split("@")[0] for e in strict_events(body)}
-    assert uids == {"samordnarmote", "partnermote", "kurs-projektledning"}  # the May conference is over
+    assert uids == {"samordnarmote", "partnermote", "kurs-projektledning", "veckomote-vilnius"}  # the May conference is over
 
 
 # -- the model --------------------------------------------------------------------------------------
@@ -349,7 +349,8 @@ def test_past_page_shows_the_occurrences_that_are_over(recurring_client):
 
 def test_events_json_lists_the_occurrences_in_the_asked_window(recurring_client):
     body = recurring_client.get("/en/events.json?from=2020-04-01&to=2020-04-30").json
-    listed = [(e["id"], e["start"], e["recurrence_id"], e["location"]) for e in body["events"]]
+    listed = [(e["id"], e["start"], e["recurrence_id"], e["location"]) for e in body["events"]
+              if e["id"] != "veckomote-vilnius"]  # (the weekly series has its own tests in test_conformance)
     assert listed == [
         ("partnermote", "2020-04-02T09:00:00+02:00", "2020-04-02T09:00:00+02:00", "kalmar"),
         ("samordnarmote", "2020-04-16T13:00:00+02:00", "2020-04-14T10:00:00+02:00", "vaxjo"),
