@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test install install-test lint bench clean
+.PHONY: run test install install-test golden lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Write tests/golden/*.ics again after a change of feed output that is meant (review the diff).
+golden: install-test
+	$(BIN)/python tests/golden.py --update
 
 clean:
 	rm -rf $(VENV) node_modules build *.egg-info
