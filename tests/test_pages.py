@@ -321,3 +321,10 @@ def test_the_stylesheet_has_a_print_version_and_a_visible_focus(client):
     css = static(client, "calfeed.css")
     assert "@media print" in css
     assert re.search(r":focus-visible[^{]*\{[^}]*outline: 3px solid", css)
+
+
+@pytest.mark.parametrize("page", ["%00", "x", "0", "-1", "1.5", "%ff", "", "\u0662"])
+def test_a_past_page_number_that_is_not_a_whole_number_from_one_is_a_400(client, page):
+    response = client.get(f"/en/past?page={page}")
+    assert response.status_code == 400
+    assert "“page”" in response.get_data(as_text=True)

@@ -6,6 +6,7 @@ Layer: web.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from typing import Any
@@ -62,8 +63,15 @@ def facet_values(name: str) -> list[str]:
     return list(EVENT_TYPES)
 
 
+def normalised(value: str) -> str:
+    """A filter value as matched: without surrounding space, NFKC, case folded (TRAINING = training)."""
+    return unicodedata.normalize("NFKC", value.strip()).casefold()
+
+
 def query_filter() -> Filter:
-    """The filter in the query string: each facet repeatable (OR), facets combined (AND)."""
+    """The filter in the query string: each facet repeatable (OR), facets combined (AND). Values
+    match whatever their case; the filter holds each one as the file writes it, so cache keys and
+    links are the same for ?type=TRAINING and ?type=training."""
     chosen: dict[str, frozenset[str] | None] = {}
     for name, attribute in FACETS.items():
         values = [v.strip() for raw in request.args.getlist(name) for v in raw.split(",")]
@@ -71,11 +79,12 @@ def query_filter() -> Filter:
             chosen[attribute] = None
             continue
         valid = facet_values(name)
-        unknown = [v for v in values if v not in valid]
+        canonical = {normalised(v): v for v in valid}
+        unknown = [v for v in values if normalised(v) not in canonical]
         if unknown:
             shown = unknown[0][:40] or "(empty)"
             raise BadRequest(f"unknown {name} '{shown}'", valid)
-        chosen[attribute] = frozenset(values)
+        chosen[attribute] = frozenset(canonical[normalised(v)] for v in values)
     cancelled = request.args.get("cancelled", "show")
     if cancelled not in ("show", "hide"):
         raise BadRequest("cancelled must be 'show' or 'hide'", ["show", "hide"])
@@ -94,6 +103,14 @@ def query_args(selection: Filter, path_values: dict[str, str] | None = None) -> 
     if selection.hide_cancelled:
         args["cancelled"] = "hide"
     return args
+
+
+def page_number() -> int:
+    """``?page=``: a whole number from 1 (page 1 when absent); anything else is a 400."""
+    page = request.args.get("page", "1")
+    if not (page.isascii() and page.isdigit() and 0 < int(page) < 10_000):
+        raise BadRequest("page must be a whole number from 1 to 9999, e.g. page=2")
+    return int(page)
 
 
 def known(kind: str, slug: str) -> None:

@@ -14,7 +14,10 @@ from .. import geo, jsonld, vcard
 from ..loader import slugify
 from ..model import Event, Filter, past, select, upcoming
 from ..recurrence import AHEAD, BEHIND, expand, upcoming_occurrences
-from .context import absolute, calendar_zone, known, lang_route, query_args, query_filter, snapshot, today
+from .context import (
+    FACETS, absolute, calendar_zone, known, lang_route, normalised, page_number, query_args, query_filter, snapshot,
+    today,
+)
 from .i18n import current_lang
 
 bp = Blueprint("pages", __name__)
@@ -48,8 +51,7 @@ def agenda(lang: str) -> str:
 def past_events(lang: str) -> str:
     selection = query_filter()
     chosen = _past(select(snapshot().schedule.events, selection))
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    number = page_number()
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     if number > pages:
         abort(404)
@@ -115,7 +117,8 @@ def helpers() -> dict[str, Any]:
     def page_in(lang: str) -> str:
         values = {**(request.view_args or {}), "lang": lang}
         # a query argument named like a path value or a url_for option (?lang=, ?_external=) is not passed on
-        query = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in values and not k.startswith("_")}
+        query = {k: [normalised(x) for x in v] if k in FACETS else v for k, v in request.args.to_dict(flat=False).items()
+                 if k not in values and not k.startswith("_")}  # fmt: skip
         return url_for(request.endpoint or "pages.agenda", **values, **query)
 
     def feed_links(feed: tuple[str, dict[str, str]], query: dict[str, Any], lang: str, name: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from flask import Flask, Response, current_app, request
 
 from ..speed import gc_paused
 from ..store import Snapshot, Store
-from .context import SNAPSHOT, base_url, calendar_zone, snapshot, today
+from .context import FACETS, SNAPSHOT, base_url, calendar_zone, normalised, snapshot, today
 
 MAX_ENTRIES = 1024
 # Bytes kept per version, bodies and their gzip together: a 10,000-event site's default feeds in
@@ -82,8 +82,9 @@ def _cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def cached_view(**values: Any) -> Any:
         day = today()
-        key = ("page", request.endpoint, tuple(sorted(values.items())),
-               tuple(sorted(request.args.items(multi=True))), day)  # fmt: skip
+        # ?type=TRAINING is ?type=training: filter values in the key as they are matched.
+        args = ((k, normalised(v) if k in FACETS else v) for k, v in request.args.items(multi=True))
+        key = ("page", request.endpoint, tuple(sorted(values.items())), tuple(sorted(args)), day)
         entry = snapshot().cache.get(_addressed(key))
         if entry is None:
             response = current_app.make_response(view(**values))
