@@ -35,16 +35,24 @@ def day_range(first: dt.date, last: dt.date, lang: str) -> str:
     return f"{format_date(first, 'd MMMM y', locale=locale)}–{format_date(last, 'd MMMM y', locale=locale)}"
 
 
-def when(event: Event, lang: str) -> str:
-    """The event's dates, and for a timed event its local times: '5 december 2019, 09:00–16:00'."""
-    if event.all_day:
-        return day_range(event.start, event.end, lang)
-    start, end = event.start, event.end.astimezone(event.start.tzinfo)
+def when(event: Event, lang: str, weekday: bool = False) -> str:
+    """The event's dates, and for a timed event its local times: '5 december 2019, 09:00–16:00'.
+    With ``weekday`` (an event's own page) each date names its day: 'lördag 20 mars 2027',
+    'torsdag 5 december 2019, 09:00–16:00', 'onsdag 13 november–torsdag 14 november 2019'."""
     locale = BABEL_LOCALES[lang]
+    if event.all_day:
+        if not weekday:
+            return day_range(event.start, event.end, lang)
+        if event.start == event.end:
+            return long_date(event.start, lang)
+        first = "EEEE d MMMM" if event.start.year == event.end.year else "EEEE d MMMM y"
+        return f"{format_date(event.start, first, locale=locale)}–{long_date(event.end, lang)}"
+    start, end = event.start, event.end.astimezone(event.start.tzinfo)
     times = f"{format_time(start, 'HH:mm', locale=locale)}–{format_time(end, 'HH:mm', locale=locale)}"
+    day = "EEEE d MMMM y" if weekday else "d MMMM y"
     if start.date() == end.date():
-        return f"{day_range(start.date(), start.date(), lang)}, {times}"
+        return f"{format_date(start, day, locale=locale)}, {times}"
     return (
-        f"{format_date(start, 'd MMMM y', locale=locale)} {format_time(start, 'HH:mm', locale=locale)}"
-        f" – {format_date(end, 'd MMMM y', locale=locale)} {format_time(end, 'HH:mm', locale=locale)}"
+        f"{format_date(start, day, locale=locale)} {format_time(start, 'HH:mm', locale=locale)}"
+        f" – {format_date(end, day, locale=locale)} {format_time(end, 'HH:mm', locale=locale)}"
     )

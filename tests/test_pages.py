@@ -251,7 +251,7 @@ def test_the_event_page_shows_every_detail_and_add_to_calendar_links(make_app):
     """)
     shown = page(make_app(events).test_client(), "/events/kurs")
     facts = dict(zip([dt.text for dt in shown.find("dt")], [" ".join(dd.text.split()) for dd in shown.find("dd")]))
-    assert facts == {"När": "5 december 2019, 09:00–12:30 (lokal tid, Europe/Vilnius)", "Typ": "Utbildning",
+    assert facts == {"När": "torsdag 5 december 2019, 09:00–12:30 (lokal tid, Europe/Vilnius)", "Typ": "Utbildning",
                      "Plats": "Klaipėda, Litauen", "Projekt": "Umbrella", "Status": "Preliminärt",
                      "Mer information": "https://example.org/kurs"}  # fmt: skip
     assert shown.one("time").get("datetime") == "2019-12-05T09:00:00+02:00"
@@ -328,3 +328,42 @@ def test_a_past_page_number_that_is_not_a_whole_number_from_one_is_a_400(client,
     response = client.get(f"/en/past?page={page}")
     assert response.status_code == 400
     assert "“page”" in response.get_data(as_text=True)
+
+
+WEEKDAYS = MINIMAL + dedent("""
+      - id: one-saturday
+        title: En lördag
+        type: workshop
+        location: kalmar
+        start: 2027-03-20
+      - id: two-days
+        title: Två dagar
+        type: conference
+        start: 2027-03-18
+        end: 2027-03-19
+      - id: over-new-year
+        title: Över nyår
+        type: conference
+        start: 2027-12-31
+        end: 2028-01-01
+      - id: timed
+        title: Ett möte
+        type: meeting
+        location: klaipeda
+        start: 2027-03-22 10:00
+        end: 11:30
+""")
+
+
+@pytest.mark.parametrize(("path", "shown"), [
+    ("/events/one-saturday", "lördag 20 mars 2027"),
+    ("/en/events/one-saturday", "Saturday 20 March 2027"),
+    ("/events/two-days", "torsdag 18 mars–fredag 19 mars 2027"),
+    ("/en/events/two-days", "Thursday 18 March–Friday 19 March 2027"),
+    ("/events/over-new-year", "fredag 31 december 2027–lördag 1 januari 2028"),
+    ("/events/timed", "måndag 22 mars 2027, 10:00–11:30"),
+    ("/en/events/timed", "Monday 22 March 2027, 10:00–11:30"),
+])  # fmt: skip
+def test_an_event_page_names_the_weekday_of_its_dates(make_app, path, shown):
+    html = make_app(WEEKDAYS).test_client().get(path).get_data(as_text=True)
+    assert re.search(r'<time datetime="[^"]+">' + re.escape(shown) + "</time>", html), shown
