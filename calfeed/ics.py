@@ -89,6 +89,9 @@ def vevent(event: Event, ctx: Context) -> icalendar.Event:
     place = location_text(event, ctx.schedule, ctx.lang)
     if place:
         component.add("location", _shared("location", place))
+    coordinates = ctx.schedule.locations[event.location].coordinates if event.location else None
+    if coordinates:  # RFC 5545 3.8.1.6: "latitude;longitude", so clients can show the place on a map
+        component.add("geo", _shared("geo", coordinates))
     component.add("categories", _shared("categories", (type_name(event.type, ctx.lang),)))
     more = {"sv": "Mer information", "en": "More information"}[ctx.lang]
     text = event.description.get(ctx.lang)

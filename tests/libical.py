@@ -3,7 +3,7 @@
 Called through ``ctypes`` on Debian's ``libical3`` (``make install-test`` installs it): the GObject
 binding only imports into Debian's own Python, and the suite runs in a venv of another one. Each
 event comes back in the shape of the Node.js readers in ``tests/js`` (uid, summary, description,
-location, status, start/end for dates, startUtc/endUtc for times, recurrenceId, rrule), the
+location, status, start/end for dates, startUtc/endUtc for times, recurrenceId, rrule, geo), the
 instants computed by libical from the feed's own VTIMEZONEs.
 """
 
@@ -80,6 +80,7 @@ def events(body: bytes) -> list[dict]:
             raise ValueError("libical found errors (X-LIC-ERROR) in the feed")
         vevent = lib.icalcomponent_string_to_kind(b"VEVENT")
         rrule = lib.icalproperty_string_to_kind(b"RRULE")
+        geo = lib.icalproperty_string_to_kind(b"GEO")
         found = []
         component = lib.icalcomponent_get_first_component(root, vevent)
         while component:
@@ -87,6 +88,7 @@ def events(body: bytes) -> list[dict]:
             end_day, end_utc = _moment(lib, lib.icalcomponent_get_dtend(component))
             changed_day, changed_utc = _moment(lib, lib.icalcomponent_get_recurrenceid(component))
             rule = lib.icalcomponent_get_first_property(component, rrule)
+            place = lib.icalcomponent_get_first_property(component, geo)
             found.append({
                 "uid": _text(lib.icalcomponent_get_uid(component)),
                 "summary": _text(lib.icalcomponent_get_summary(component)),
@@ -96,6 +98,7 @@ def events(body: bytes) -> list[dict]:
                 "start": start_day, "end": end_day, "startUtc": start_utc, "endUtc": end_utc,
                 "recurrenceId": changed_utc or changed_day,
                 "rrule": _text(lib.icalproperty_get_value_as_string(rule)) if rule else None,
+                "geo": [float(x) for x in _text(lib.icalproperty_get_value_as_string(place)).split(";")] if place else None,
             })  # fmt: skip
             component = lib.icalcomponent_get_next_component(root, vevent)
         return found

@@ -650,3 +650,51 @@ def test_ts_ics_ends_an_event_at_end_vevent_inside_an_escaped_text(make_app):
         assert event.description.startswith("Före END:VEVENT efter\n\n"), parser
     (by_ts,) = node_reader("tsics_events.mjs", [body])
     assert [e.get("summary") for e in by_ts] != ["Om raden END:VEVENT i en text"]
+
+
+# --- GEO -------------------------------------------------------------------------------------
+
+
+def coordinates_in_file(path: Path, event_id: str) -> tuple[float, float] | None:
+    """The event's place's coordinates as the file writes them ([lat, lon] or "lat, lon")."""
+    data = raw(path)
+    event = next(e for e in data["events"] if e["id"] == event_id)
+    written = data.get("locations", {}).get(event.get("location", ""), {}).get("coordinates")
+    if not written:
+        return None
+    lat, lon = written if isinstance(written, list) else written.split(",")
+    return float(lat), float(lon)
+
+
+def geo_readings(feed: Served) -> dict[str, dict[str, tuple[float, float] | None]]:
+    """(latitude, longitude) of each event's GEO as each parser reads it; None without GEO."""
+    def pair(value) -> tuple[float, float] | None:
+        return None if value is None else (float(value[0]), float(value[1]))
+
+    return {
+        "ical": {e.uid: pair((e.geo.lat, e.geo.lng) if e.geo else None) for e in feed.strict},
+        "vobject": {e.uid.value: pair(e.geo.value.split(";") if hasattr(e, "geo") else None) for e in feed.vobject},
+        **{parser: {e["uid"]: pair(e["geo"]) for e in found}
+           for parser, found in (("ical.js", feed.icaljs), ("ts-ics", feed.tsics), ("node-ical", feed.nodeical),
+                                 ("libical", feed.libical))},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["/calendar.ics", "/en/calendar.ics", "/locations/kalmar.ics",
+                                 "/events/umbrella-2019-12-05-utbildning-kalmar.ics"])  # fmt: skip
+def test_every_parser_reads_the_geo_of_each_placed_event_from_its_location(served, url):
+    feed = served["shipped"][url]
+    placed = 0
+    for parser, found in geo_readings(feed).items():
+        assert found, (parser, url)
+        for uid, geo in found.items():
+            meant = coordinates_in_file(SHIPPED, uid.split("@")[0])
+            assert geo == meant, (parser, uid, geo, meant)
+            placed += meant is not None
+    assert placed >= len(geo_readings(feed))  # every parser saw at least one GEO
+
+
+def test_an_event_without_a_place_or_without_coordinates_has_no_geo(served):
+    feed = served["hard"]["/calendar.ics"]  # the hard cases' places have no coordinates
+    for parser, found in geo_readings(feed).items():
+        assert set(found.values()) == {None}, parser

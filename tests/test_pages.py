@@ -367,3 +367,19 @@ WEEKDAYS = MINIMAL + dedent("""
 def test_an_event_page_names_the_weekday_of_its_dates(make_app, path, shown):
     html = make_app(WEEKDAYS).test_client().get(path).get_data(as_text=True)
     assert re.search(r'<time datetime="[^"]+">' + re.escape(shown) + "</time>", html), shown
+
+
+def test_an_event_page_links_its_place_to_openstreetmap_without_loading_anything_from_it(client):
+    response = client.get("/en/events/umbrella-2019-12-05-utbildning-kalmar")
+    html = response.get_data(as_text=True)
+    link = "https://www.openstreetmap.org/?mlat=56.66&amp;mlon=16.36#map=14/56.66/16.36"
+    assert f'<a class="map-link" href="{link}">Map on OpenStreetMap</a>' in html  # kalmar: [56.66, 16.36]
+    assert html.count("openstreetmap.org") == 1  # a link, not an image, a script or a frame
+    assert "openstreetmap" not in response.headers["Content-Security-Policy"]
+    swedish = client.get("/events/umbrella-2019-12-05-utbildning-kalmar").get_data(as_text=True)
+    assert ">Karta på OpenStreetMap</a>" in swedish
+
+
+def test_an_event_page_without_coordinates_has_no_map_link(make_app):
+    html = make_app(WEEKDAYS).test_client().get("/en/events/one-saturday").get_data(as_text=True)
+    assert "openstreetmap" not in html  # MINIMAL's Kalmar has no coordinates

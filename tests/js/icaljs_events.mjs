@@ -8,7 +8,7 @@
 // without one falls back to floating time, so a missing VTIMEZONE shows up as a wrong hour);
 // Node's Intl only formats that instant in ZONE. Each event is
 //   {uid, summary, description, location, status, sequence, allDay, start, end, startUtc,
-//    endUtc, tzid, recurrenceId, rrule}
+//    endUtc, tzid, recurrenceId, rrule, geo}
 // with start/end "YYYY-MM-DD" for all-day events (end exclusive, as in the feed) and
 // "YYYY-MM-DDTHH:MM:SS" local time in ZONE otherwise; absent values are null.
 // With --many, stdin is a JSON array of feed texts (one Node start for a whole suite).
@@ -60,6 +60,7 @@ function events(text) {
       tzid: start.isDate ? null : start.zone.tzid,
       recurrenceId: recurrenceId ? (recurrenceId.isDate ? recurrenceId.toString() : local(recurrenceId)) : null,
       rrule: rrule ? rrule.toString() : null,
+      geo: component.getFirstPropertyValue("geo") ?? null,  // [latitude, longitude]
     };
   });
 }

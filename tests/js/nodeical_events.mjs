@@ -4,7 +4,7 @@
 //   TZ=UTC node tests/js/nodeical_events.mjs < feeds.json   -> [[event, ...], ...]
 //
 // stdin is a JSON array of feed texts. Each event (a changed occurrence of a series too) is
-//   {uid, summary, description, location, status, start, end, startUtc, endUtc, recurrenceId, rrule}
+//   {uid, summary, description, location, status, start, end, startUtc, endUtc, recurrenceId, rrule, geo}
 // with start/end "YYYY-MM-DD" for all-day events (end exclusive, as in the feed) and null
 // otherwise; startUtc/endUtc the instants node-ical computed for timed events. node-ical gives a
 // date as midnight of the process's zone, hence TZ=UTC. A feed node-ical cannot parse makes the
@@ -39,6 +39,7 @@ function one(event, recurrenceId) {
     endUtc: instant(event.end),
     recurrenceId: recurrenceId ?? null,
     rrule: event.rrule ? event.rrule.toString() : null,
+    geo: event.geo ? [event.geo.lat, event.geo.lon] : null,
   };
 }
 

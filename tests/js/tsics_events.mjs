@@ -3,7 +3,7 @@
 //   node tests/js/tsics_events.mjs < feeds.json   -> [[event, ...], ...]
 //
 // stdin is a JSON array of feed texts. Each event is
-//   {uid, summary, description, location, status, start, end, startUtc, endUtc, rrule}
+//   {uid, summary, description, location, status, start, end, startUtc, endUtc, recurrenceId, rrule, geo}
 // with start/end "YYYY-MM-DD" for all-day events (end exclusive, as in the feed) and null
 // otherwise; startUtc/endUtc the instants ts-ics computed for timed events, from the feed's own
 // VTIMEZONEs. A feed ts-ics cannot parse makes the script exit 1 with the error on stderr.
@@ -33,6 +33,7 @@ function events(text) {
     endUtc: instant(event.end),
     recurrenceId: event.recurrenceId ? instant(event.recurrenceId.value) ?? day(event.recurrenceId.value) : null,
     rrule: event.recurrenceRule ? JSON.stringify(event.recurrenceRule) : null,
+    geo: event.geo ? event.geo.split(";").map(Number) : null,  // ts-ics keeps GEO as its text
   }));
 }
 
