@@ -698,3 +698,33 @@ def test_an_event_without_a_place_or_without_coordinates_has_no_geo(served):
     feed = served["hard"]["/calendar.ics"]  # the hard cases' places have no coordinates
     for parser, found in geo_readings(feed).items():
         assert set(found.values()) == {None}, parser
+
+
+# --- VTIMEZONE form ---------------------------------------------------------------------------
+
+# EU summer time starts and ends at 01:00 UTC on the last Sunday of March and October: the local
+# wall time of the change on the clock it changes from, as a person works it out.
+ONSETS = {  # zone: (DAYLIGHT onset, STANDARD onset, winter offset, summer offset)
+    "Europe/Stockholm": ("02:00", "03:00", "+0100", "+0200"), "Europe/Copenhagen": ("02:00", "03:00", "+0100", "+0200"),
+    "Europe/Berlin": ("02:00", "03:00", "+0100", "+0200"), "Europe/Warsaw": ("02:00", "03:00", "+0100", "+0200"),
+    "Europe/Vilnius": ("03:00", "04:00", "+0200", "+0300"),
+}  # fmt: skip
+
+
+def test_every_served_vtimezone_is_one_yearly_daylight_and_standard_rule_at_local_wall_time(served, served_series):
+    feeds = [*served["shipped"].values(), *served["hard"].values(), *served_series.values()]
+    seen = set()
+    for feed in feeds:
+        assert b"RDATE" not in feed.body
+        for zone in icalendar.Calendar.from_ical(feed.body).walk("VTIMEZONE"):
+            key = str(zone["TZID"])
+            daylight_at, standard_at, winter, summer = ONSETS[key]
+            found = [(sub.name, sub["DTSTART"].dt.strftime("%m-%d %H:%M"), sub["RRULE"].to_ical().decode(),
+                      sub["TZOFFSETFROM"].to_ical(), sub["TZOFFSETTO"].to_ical()) for sub in zone.subcomponents]  # fmt: skip
+            assert [f[0] for f in found] == ["DAYLIGHT", "STANDARD"], key
+            (_, day_start, day_rule, *day_offsets), (_, std_start, std_rule, *std_offsets) = found
+            assert day_start.endswith(daylight_at) and std_start.endswith(standard_at), key
+            assert day_rule == "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" and std_rule == "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
+            assert day_offsets == [winter, summer] and std_offsets == [summer, winter], key
+            seen.add(key)
+    assert seen == {"Europe/Stockholm", "Europe/Vilnius", "Europe/Warsaw"}  # (DK and DE: tests/test_tzrules.py)
