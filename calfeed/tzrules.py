@@ -169,7 +169,10 @@ def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
     # Look further ahead than the span, to tell the rule of the last period apart and to see
     # whether it still holds at the span's end.
     horizon = end.replace(year=end.year + LOOK_AHEAD_YEARS)
-    runs = [run for run in periods(changes(zone, start, horizon)) if run.first.at < end]
+    found = periods(changes(zone, start, horizon))
+    runs = [run for run in found if run.first.at < end]
+    if len(found) > len(runs):  # a rule that ends after the span: say what follows it, too
+        runs.append(found[len(runs)])
     result = icalendar.Timezone()
     result.add("tzid", key)
     if not runs or runs[0].first.at >= dt.datetime(first_year - 1, 1, 1, tzinfo=UTC):

@@ -84,6 +84,13 @@ def test_a_zone_without_changes_is_one_standard_observance(key):
             for o in observances(key, 2019, 2020)] == [("STANDARD", "20170101T000000", offset, offset, None)]  # fmt: skip
 
 
+def test_a_rule_given_up_after_the_span_ends_and_what_follows_is_written_too():
+    # Seen from 2014-2015, Brazil's rule still ends in 2019: a series running on stays right.
+    found = observances("America/Sao_Paulo", 2014, 2015)
+    assert found[-1]["DTSTART"] == "20190217T000000" and "RRULE" not in found[-1]
+    assert all("UNTIL" in o["RRULE"] for o in found if "RRULE" in o)
+
+
 def test_a_rule_given_up_inside_the_span_gets_an_end():
     # Brazil: daylight saving time from November to February until it was abolished in 2019.
     found = observances("America/Sao_Paulo", 2016, 2021)
@@ -94,7 +101,8 @@ def test_a_rule_given_up_inside_the_span_gets_an_end():
 @pytest.mark.parametrize(("key", "first", "last"), [
     ("Europe/Stockholm", 2019, 2030), ("Europe/Vilnius", 2019, 2020), ("Europe/Copenhagen", 2019, 2020),
     ("Europe/Berlin", 2019, 2020), ("Europe/Warsaw", 2019, 2020), ("Europe/Moscow", 2010, 2015),
-    ("America/New_York", 2005, 2009), ("America/Sao_Paulo", 2016, 2021), ("Australia/Sydney", 2019, 2020),
+    ("America/New_York", 2005, 2009), ("America/Sao_Paulo", 2016, 2021), ("America/Sao_Paulo", 2014, 2015),
+    ("Australia/Sydney", 2019, 2020),
     ("Europe/Dublin", 2019, 2020), ("Asia/Jerusalem", 2010, 2015), ("Asia/Tokyo", 2019, 2020), ("UTC", 2019, 2020),
 ])  # fmt: skip
 def test_every_day_of_the_span_and_years_after_it_have_the_tz_database_offset(key, first, last):
