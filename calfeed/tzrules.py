@@ -73,10 +73,9 @@ def changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) -> li
                     low = middle
                 else:
                     high = middle
-            middle_state = _state(zone, high)
-            found.append(Change(high, state[0], middle_state[0], middle_state[1], middle_state[2]))
-            state = middle_state
-            later = high
+            new = _state(zone, high)
+            found.append(Change(high, state[0], *new))
+            state, later = new, high
         moment = later
     return found
 
@@ -145,7 +144,7 @@ def _rule(month: int, days: set[str]) -> icalendar.vRecur:
                             BYMONTHDAY=list(range(int(first), int(first) + 7)))  # fmt: skip
 
 
-def observance(change: Change, rule: dict | None, dst: bool) -> icalendar.cal.Component:
+def observance(change: Change, rule: icalendar.vRecur | None, dst: bool) -> icalendar.cal.Component:
     component = icalendar.TimezoneDaylight() if dst else icalendar.TimezoneStandard()
     component.add("dtstart", change.wall)
     component.add("tzoffsetfrom", change.before)
@@ -169,27 +168,27 @@ def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
     # Look further ahead than the span, to tell the rule of the last period apart and to see
     # whether it still holds at the span's end.
     horizon = end.replace(year=end.year + LOOK_AHEAD_YEARS)
-    found = periods(changes(zone, start, horizon))
-    runs = [run for run in found if run.first.at < end]
-    if len(found) > len(runs):  # a rule that ends after the span: say what follows it, too
-        runs.append(found[len(runs)])
+    every = periods(changes(zone, start, horizon))
+    runs = [run for run in every if run.first.at < end]
+    if len(every) > len(runs):  # a rule that ends after the span: say what follows it, too
+        runs.append(every[len(runs)])
     result = icalendar.Timezone()
     result.add("tzid", key)
     if not runs or runs[0].first.at >= dt.datetime(first_year - 1, 1, 1, tzinfo=UTC):
-        # No change before the first event's year: the clock in force then, from the span's start.
+        # No change in the span's first year: the clock in force then, from the span's start.
         offset, name, dst = _state(zone, start)
         result.add_component(observance(Change(start - offset, offset, offset, name, dst), None, dst))  # 00:00 local
     for run in runs:
-        for kind, found in run.changes.items():
+        for kind, onsets in run.changes.items():
             rule = None
-            if len(found) > 1:  # a change that happened once (a rule given up) stays a DTSTART alone
-                rule = _rule(found[0].wall.month, run.days[kind])
-                if found[-1].at + YEAR + WEEK < horizon:  # the next year's change did not come: the rule ended
+            if len(onsets) > 1:  # a change that happened once (a rule given up) stays a DTSTART alone
+                rule = _rule(onsets[0].wall.month, run.days[kind])
+                if onsets[-1].at + YEAR + WEEK < horizon:  # the next year's change did not come: the rule ended
                     # A day after the last change: the same changes as its exact instant, also for
                     # readers that compare UNTIL with local times (dateutil's tzical).
-                    rule["UNTIL"] = found[-1].at + dt.timedelta(days=1)
+                    rule["UNTIL"] = onsets[-1].at + dt.timedelta(days=1)
             # Of a yearly pair, the change to the later clock is DAYLIGHT, as clients expect (the tz
             # database calls Irish winter time daylight saving, with a negative save).
-            dst = found[0].after > found[0].before if len(run.changes) == 2 else found[0].dst
-            result.add_component(observance(found[0], rule, dst))
+            dst = onsets[0].after > onsets[0].before if len(run.changes) == 2 else onsets[0].dst
+            result.add_component(observance(onsets[0], rule, dst))
     return result
