@@ -65,8 +65,8 @@ MORE = {"sv": "Mer information", "en": "More information"}
 # compared. Each has a test below that shows the defect, and fails once upstream fixes it.
 KNOWN_DEFECTS = {
     # node-ical unescapes "\\n" (an escaped backslash, then the letter n) as a backslash and a
-    # newline, as ics.py does. No report found in its tracker (searched 2026-12):
-    # https://github.com/jens-maus/node-ical/issues
+    # newline, as ics.py does: text() in its ical.js unescapes \n before \\ (0.26.1). No report
+    # found in its tracker (searched 2026-12): https://github.com/jens-maus/node-ical/issues
     ("node-ical", "hard-backslash"): "an escaped backslash followed by n read as a newline",
 }
 CANCELLED = {"sv": "INSTÄLLT: ", "en": "CANCELLED: "}
