@@ -577,6 +577,30 @@ def test_every_parser_reads_each_series_first_occurrence_and_each_change_at_its_
         assert moved == meant_moved, (parser, url)
 
 
+# What changes besides the time, by the changed occurrence's new start: (place, status).
+CHANGED_TEXTS = {_at(STOCKHOLM, 2020, 4, 16, 13, 0): ("vaxjo", "confirmed"),
+                 _at(STOCKHOLM, 2020, 11, 10, 10, 0): ("kalmar", "cancelled")}  # fmt: skip
+
+
+@pytest.mark.parametrize("url", feed_urls(RECURRING))
+def test_every_parser_reads_the_texts_of_each_series_and_each_change(served_series, url):
+    data, lang, feed = raw(RECURRING), language(url), served_series[url]
+    by_id = {e["id"]: e for e in data["events"]}
+    for parser, events in readings(feed).items():
+        for event, (_, changed) in zip(events, changed_of(parser, feed), strict=True):
+            written = by_id[event.uid.split("@")[0]]
+            place, status = written.get("location", ""), written.get("status", "confirmed")
+            if changed is not None:
+                place, status = CHANGED_TEXTS[event.start]  # (aware datetimes: equal instants, one key)
+            title = text(written["title"], lang)
+            assert event.summary == (CANCELLED[lang] + title if status == "cancelled" else title), (parser, url)
+            page = f"{BASE}{'/en' if lang == 'en' else ''}/events/{written['id']}"
+            assert event.description == f"{MORE[lang]}: {page}", (parser, url, event.uid)
+            where = data["locations"].get(place)
+            assert event.location == (f"{text(where['name'], lang)}, {COUNTRIES[where['country']][lang == 'en']}"
+                                      if where else ""), (parser, url, event.uid)  # fmt: skip
+
+
 def test_every_parser_reads_the_endless_weekly_series_in_vilnius_as_ten_o_clock_local(served_series):
     uid = f"veckomote-vilnius@{DOMAIN}"
     for parser, events in readings(served_series["/calendar.ics"]).items():
