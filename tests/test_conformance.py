@@ -1,11 +1,12 @@
-"""Conformance: every feed the app serves, read back by six parsers we did not write.
+"""Conformance: every feed the app serves, read back by seven parsers we did not write.
 
-For the shipped ``events.yaml`` and for ``tests/fixtures/hard-cases.yaml``, every feed URL (all
-events, each project, location and type, filtered combinations, ``/en/``, one-event downloads)
-is parsed by PyPI ``ical`` (strict), ``vobject``, Mozilla's ical.js (Thunderbird's engine), ts-ics
-and node-ical (run with Node.js) and libical (Evolution's C library, through ctypes), and each
-must report the expected events, instants (from the feed's own VTIMEZONEs), statuses,
-summaries, descriptions and places. The expectations are written here from what the files
+For the shipped ``events.yaml``, ``tests/fixtures/hard-cases.yaml`` and the recurrence fixture,
+every feed URL (all events, each project, location and type, filtered combinations, ``/en/``,
+one-event downloads) is parsed by PyPI ``ical`` (strict), ``vobject`` and ``icalendar``, by
+Mozilla's ical.js (Thunderbird's engine), ts-ics and node-ical (run with Node.js, tests/js) and
+by libical (Evolution's C library, through ctypes, tests/libical.py), and each must report the
+expected events, instants (ical.js, ts-ics and libical from the feed's own VTIMEZONEs), statuses,
+summaries, descriptions, places and GEO. The expectations are written here from what the files
 mean (``EXPECTED_HARD`` by hand; the shipped file through the small reading in ``meaning``),
 never copied from our output. Structural checks look at the raw bytes: CRLF, 75 octets,
 folds between UTF-8 characters, unique UIDs, a VTIMEZONE for every TZID, no floating times.
@@ -21,7 +22,7 @@ import re
 import shutil
 import subprocess
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -204,6 +205,7 @@ class Served:
     tsics: list[dict]
     nodeical: list[dict]
     libical: list[dict]
+    icalendar: list = field(default_factory=list)
 
 
 def node_reader(script: str, bodies: list[bytes], *args: str) -> list[list[dict]]:
@@ -236,7 +238,7 @@ def serve_all(path: Path, tmp: Path) -> dict[str, Served]:
                   strict=True)  # fmt: skip
     return {
         url: Served(r.data, dict(r.headers), strict_events(r.data), _vobject_events(r.data), *parsed,
-                    libical.events(r.data))
+                    libical.events(r.data), icalendar.Calendar.from_ical(r.data).walk("VEVENT"))
         for (url, r), parsed in zip(responses.items(), by_node, strict=True)
     }
 
@@ -289,6 +291,11 @@ def seen_by_vobject(events: list) -> list[Seen]:
                  value(e, "description"), value(e, "location")) for e in events]  # fmt: skip
 
 
+def seen_by_icalendar(events: list) -> list[Seen]:
+    return [Seen(str(e["UID"]), str(e["SUMMARY"]), e["DTSTART"].dt, e["DTEND"].dt, str(e["STATUS"]),
+                 str(e.get("DESCRIPTION", "")), str(e.get("LOCATION", ""))) for e in events]  # fmt: skip
+
+
 def seen_by_icaljs(events: list[dict]) -> list[Seen]:
     def moment(local: str, utc: str | None) -> dt.date | dt.datetime:
         return dt.date.fromisoformat(local) if utc is None else dt.datetime.fromisoformat(utc)
@@ -301,7 +308,8 @@ def readings(feed: Served) -> dict[str, list[Seen]]:
     """What every parser read; ts-ics, node-ical and libical report in ical.js's shape."""
     return {"ical": seen_by_strict(feed.strict), "vobject": seen_by_vobject(feed.vobject),
             "ical.js": seen_by_icaljs(feed.icaljs), "ts-ics": seen_by_icaljs(feed.tsics),
-            "node-ical": seen_by_icaljs(feed.nodeical), "libical": seen_by_icaljs(feed.libical)}  # fmt: skip
+            "node-ical": seen_by_icaljs(feed.nodeical), "libical": seen_by_icaljs(feed.libical),
+            "icalendar": seen_by_icalendar(feed.icalendar)}  # fmt: skip
 
 
 def same_time(parsed: dt.date | dt.datetime, expected: dt.date | dt.datetime) -> bool:
@@ -553,6 +561,8 @@ def changed_of(parser: str, feed: Served) -> list[tuple[str, str | None]]:
         return [(e.uid, e.recurrence_id) for e in feed.strict]
     if parser == "vobject":
         return [(e.uid.value, e.recurrence_id.value if hasattr(e, "recurrence_id") else None) for e in feed.vobject]
+    if parser == "icalendar":
+        return [(str(e["UID"]), e["RECURRENCE-ID"].dt if "RECURRENCE-ID" in e else None) for e in feed.icalendar]
     found = {"ical.js": feed.icaljs, "ts-ics": feed.tsics, "node-ical": feed.nodeical, "libical": feed.libical}[parser]
     return [(e["uid"], e["recurrenceId"]) for e in found]
 
@@ -642,7 +652,7 @@ def test_node_ical_reads_an_escaped_backslash_before_n_as_a_newline(served):
     assert "\\2019\\n;x" in written
     assert b"\\\\2019\\\\n\\;x" in feed.body.replace(b"\r\n ", b"")  # escaped as RFC 5545 says
     by_others = [e for parser, events in readings(feed).items() if parser != "node-ical" for e in events if e.uid == uid]
-    assert len(by_others) == 5 and all(e.description.startswith(written) for e in by_others)
+    assert len(by_others) == 6 and all(e.description.startswith(written) for e in by_others)
     (by_node,) = [e for e in feed.nodeical if e["uid"] == uid]
     assert "\\2019\\\n;x" in by_node["description"]  # a backslash, then a newline
 
@@ -698,6 +708,8 @@ def geo_readings(feed: Served) -> dict[str, dict[str, tuple[float, float] | None
     return {
         "ical": {e.uid: pair((e.geo.lat, e.geo.lng) if e.geo else None) for e in feed.strict},
         "vobject": {e.uid.value: pair(e.geo.value.split(";") if hasattr(e, "geo") else None) for e in feed.vobject},
+        "icalendar": {str(e["UID"]): pair((e["GEO"].latitude, e["GEO"].longitude) if "GEO" in e else None)
+                      for e in feed.icalendar},
         **{parser: {e["uid"]: pair(e["geo"]) for e in found}
            for parser, found in (("ical.js", feed.icaljs), ("ts-ics", feed.tsics), ("node-ical", feed.nodeical),
                                  ("libical", feed.libical))},
