@@ -113,7 +113,8 @@ class Period:
             return YEAR - WEEK < gap < YEAR + WEEK and bool(self.days[key] & _days(change.wall))
         if len(self.changes) == 1:  # the way back, within the year
             (first,) = self.changes.values()
-            return (change.before, change.after) == (first[0].after, first[0].before) and change.at - self.last.at < YEAR
+            back = (change.before, change.after) == (first[0].after, first[0].before)
+            return back and change.at - self.last.at < YEAR
         return False
 
     def add(self, change: Change) -> None:

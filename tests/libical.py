@@ -98,7 +98,7 @@ def events(body: bytes) -> list[dict]:
                 "start": start_day, "end": end_day, "startUtc": start_utc, "endUtc": end_utc,
                 "recurrenceId": changed_utc or changed_day,
                 "rrule": _text(lib.icalproperty_get_value_as_string(rule)) if rule else None,
-                "geo": [float(x) for x in _text(lib.icalproperty_get_value_as_string(place)).split(";")] if place else None,
+                "geo": [float(x) for x in lib.icalproperty_get_value_as_string(place).split(b";")] if place else None,
             })  # fmt: skip
             component = lib.icalcomponent_get_next_component(root, vevent)
         return found

@@ -651,7 +651,8 @@ def test_node_ical_reads_an_escaped_backslash_before_n_as_a_newline(served):
     written = raw(HARD)["events"][[e["id"] for e in raw(HARD)["events"]].index("hard-backslash")]["description"]
     assert "\\2019\\n;x" in written
     assert b"\\\\2019\\\\n\\;x" in feed.body.replace(b"\r\n ", b"")  # escaped as RFC 5545 says
-    by_others = [e for parser, events in readings(feed).items() if parser != "node-ical" for e in events if e.uid == uid]
+    by_others = [e for parser, events in readings(feed).items() if parser != "node-ical"
+                 for e in events if e.uid == uid]  # fmt: skip
     assert len(by_others) == 6 and all(e.description.startswith(written) for e in by_others)
     (by_node,) = [e for e in feed.nodeical if e["uid"] == uid]
     assert "\\2019\\\n;x" in by_node["description"]  # a backslash, then a newline
@@ -678,7 +679,8 @@ def test_ts_ics_ends_an_event_at_end_vevent_inside_an_escaped_text(make_app):
     body = make_app(TS_ICS_DEFECT).test_client().get("/calendar.ics").data
     assert content_lines(body).count("END:VEVENT") == 1  # the text stays inside its one event
     others = {"ical": seen_by_strict(strict_events(body)), "vobject": seen_by_vobject(_vobject_events(body)),
-              "ical.js": seen_by_icaljs(icaljs([body])[0]), "libical": seen_by_icaljs(libical.events(body))}  # fmt: skip
+              "ical.js": seen_by_icaljs(icaljs([body])[0]), "libical": seen_by_icaljs(libical.events(body)),
+              "icalendar": seen_by_icalendar(icalendar.Calendar.from_ical(body).walk("VEVENT"))}  # fmt: skip
     for parser, (event,) in others.items():
         assert event.summary == "Om raden END:VEVENT i en text", parser
         assert event.description.startswith("Före END:VEVENT efter\n\n"), parser
@@ -756,7 +758,8 @@ def test_every_served_vtimezone_is_one_yearly_daylight_and_standard_rule_at_loca
             key = str(zone["TZID"])
             daylight_at, standard_at, winter, summer = ONSETS[key]
             found = [(sub.name, sub["DTSTART"].dt.strftime("%m-%d %H:%M"), sub["RRULE"].to_ical().decode(),
-                      sub["TZOFFSETFROM"].to_ical(), sub["TZOFFSETTO"].to_ical()) for sub in zone.subcomponents]  # fmt: skip
+                      sub["TZOFFSETFROM"].to_ical(), sub["TZOFFSETTO"].to_ical())
+                     for sub in zone.subcomponents]  # fmt: skip
             assert [f[0] for f in found] == ["DAYLIGHT", "STANDARD"], key
             (_, day_start, day_rule, *day_offsets), (_, std_start, std_rule, *std_offsets) = found
             assert day_start.endswith(daylight_at) and std_start.endswith(standard_at), key

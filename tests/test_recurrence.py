@@ -141,7 +141,8 @@ def test_feed_limited_to_recent_days_keeps_a_series_that_is_still_running(make_a
     with freeze_time("2020-07-01 12:00"):
         body = client.get("/calendar.ics").data
     uids = {e.uid.split("@")[0] for e in strict_events(body)}
-    assert uids == {"samordnarmote", "partnermote", "kurs-projektledning", "veckomote-vilnius"}  # the May conference is over
+    # the May conference is over
+    assert uids == {"samordnarmote", "partnermote", "kurs-projektledning", "veckomote-vilnius"}
 
 
 # -- the model --------------------------------------------------------------------------------------
