@@ -50,3 +50,14 @@ def test_an_unknown_value_in_any_case_is_still_a_400_naming_the_valid_ones(clien
     response = client.get(f"/calendar.ics?{query}")
     assert response.status_code == 400
     assert response.get_json()["error"]["valid"]
+
+
+@pytest.mark.parametrize("path", ["/calendar.ics", "/en/", "/events.json", "/past"])
+def test_a_filter_in_capitals_is_kept_once_in_the_cache(app, path):
+    client = app.test_client()
+    cache = app.extensions["calfeed"].current().cache
+    client.get(f"{path}?type=training")
+    before = len(cache)
+    for shouted in ("TRAINING", "Training", "training,TRAINING"):
+        assert client.get(f"{path}?type={shouted}").status_code == 200
+    assert len(cache) == before

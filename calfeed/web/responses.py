@@ -19,7 +19,7 @@ from flask import Flask, Response, current_app, request
 
 from ..speed import gc_paused
 from ..store import Snapshot, Store
-from .context import FACETS, SNAPSHOT, base_url, calendar_zone, normalised, snapshot, today
+from .context import FACETS, SNAPSHOT, BadRequest, base_url, calendar_zone, query_args, query_filter, snapshot, today
 
 MAX_ENTRIES = 1024
 # Bytes kept per version, bodies and their gzip together: a 10,000-event site's default feeds in
@@ -78,13 +78,22 @@ def cache_pages(app: Flask, blueprint: str = "pages") -> None:
             app.view_functions[endpoint] = _cached_page(view)
 
 
+def _query_key() -> tuple[Any, ...]:
+    """The query string as a page cache key: the filter in its canonical form (?type=TRAINING,
+    ?type=training,Training and ?type=training are one page), the other arguments as given."""
+    other = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k not in (*FACETS, "cancelled")))
+    try:
+        chosen = query_args(query_filter())
+    except BadRequest:  # the view answers it (a 400 where it reads the filter): keep the values apart
+        return tuple(sorted(request.args.items(multi=True)))
+    return other + tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(chosen.items()))
+
+
 def _cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def cached_view(**values: Any) -> Any:
         day = today()
-        # ?type=TRAINING is ?type=training: filter values in the key as they are matched.
-        args = ((k, normalised(v) if k in FACETS else v) for k, v in request.args.items(multi=True))
-        key = ("page", request.endpoint, tuple(sorted(values.items())), tuple(sorted(args)), day)
+        key = ("page", request.endpoint, tuple(sorted(values.items())), _query_key(), day)
         entry = snapshot().cache.get(_addressed(key))
         if entry is None:
             response = current_app.make_response(view(**values))
