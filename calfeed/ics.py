@@ -1,6 +1,6 @@
 """Where a feed is built: events -> RFC 5545 iCalendar bytes, with the ``icalendar`` library.
 
-Layer: ics. Imports ``model``, ``labels`` and ``ledger``'s value types; no Flask, no clock:
+Layer: ics. Imports ``model``, ``labels``, ``ledger``'s value types and ``tzrules`` (VTIMEZONEs); no Flask, no clock:
 DTSTAMP and LAST-MODIFIED come from the revisions, so the same file gives the same bytes.
 """
 
