@@ -112,7 +112,7 @@ def revise(
             if text != raw:  # new revisions, or a ledger repaired: an unchanged file is left untouched
                 _write(path, text)
             if backup is not None and text != raw_backup:
-                write_atomically(backup, text)
+                write_atomically(backup, text, mode=0o644)
     except OSError as exc:
         if revisions is None:  # not even the lock: read without it
             unused: list[Problem] = []

@@ -272,8 +272,7 @@ class Store:
         for problem in problems:
             if str(problem) not in self._logged:
                 self._logged.add(str(problem))
-                log.error("%s (still serving the version accepted at %s)", problem,
-                          self._snapshot.loaded_at if self._snapshot else "never: not starting")  # fmt: skip
+                log.error("%s (not used: the last accepted version stays served, if there is one)", problem)
         self._state_call("reject", lambda: self._locked_reject(self.stale))
 
     def _locked_reject(self, rejected: Rejected) -> None:
