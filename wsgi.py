@@ -2,7 +2,7 @@
 
 import sys
 
-from calfeed.errors import EventsFileError
+from calfeed.errors import ConfigError, EventsFileError
 from calfeed.web import create_app
 
 try:
@@ -11,4 +11,7 @@ except EventsFileError as exc:
     print(f"calfeed: the events file has {len(exc.problems)} problem(s); not starting:", file=sys.stderr)
     for problem in exc.problems:
         print(f"  {problem}", file=sys.stderr)
+    sys.exit(1)
+except ConfigError as exc:
+    print(f"calfeed: {exc}; not starting", file=sys.stderr)
     sys.exit(1)

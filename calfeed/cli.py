@@ -18,7 +18,7 @@ import click
 import yaml
 
 from .atomic import write_atomically
-from .errors import EventsFileError
+from .errors import ConfigError, EventsFileError
 from .ics import size_warnings
 from .loader import MAX_BYTES, Result, check_file
 from .loader import check as check_text
@@ -191,6 +191,8 @@ def serve(host: str, port: int, events: str) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{events} has {_count(len(exc.problems), 'error')}; not starting") from None
+    except ConfigError as exc:
+        raise click.ClickException(f"{exc}; not starting") from None
     app.run(host=host, port=port)
 
 
@@ -210,7 +212,7 @@ def build(outdir: str, events: str, base_url: str) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{events} has {_count(len(exc.problems), 'error')}; nothing written") from None
-    except ExportError as exc:
+    except (ExportError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{outdir}: {_count(len(report.files), 'file')} (and .gz), {report.bytes / 1e6:.1f} MB")
 

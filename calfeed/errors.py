@@ -38,3 +38,7 @@ class EventsFileError(Exception):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(ValueError):
+    """A setting (a ``CALFEED_*`` variable) that the site cannot start with; the message says which and why."""

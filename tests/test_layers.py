@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
-NO_FLASK = {"errors", "model", "labels", "dates", "subscribe", "loader", "ledger", "state", "atomic", "store", "ics",
-            "tzrules", "geo", "vcard"}
+NO_FLASK = {"errors", "model", "labels", "dates", "subscribe", "loader", "ledger", "state", "atomic", "store",
+            "ics", "tzrules", "geo", "vcard", "listing"}
 PURE = {"errors", "model"}
 
 

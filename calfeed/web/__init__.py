@@ -1,4 +1,5 @@
-"""The web layer: Flask app factory. Blueprints: ``feeds`` (.ics), ``pages`` (HTML), ``api`` (JSON).
+"""The web layer: Flask app factory. Blueprints: ``feeds`` (.ics), ``pages`` (HTML), ``api`` (JSON),
+``embed`` (the agenda on other sites), ``updates`` (Atom feeds, the change log).
 
 Layer: web. Imports everything below it; nothing below imports this.
 """
@@ -25,19 +26,25 @@ DEFAULTS: dict[str, Any] = {
     "CALFEED_MAX_BYTES": 5_000_000,  # largest events file accepted
     "CALFEED_RELOAD_SECONDS": 0.25,  # how often each worker looks for a changed events file (0: on every request)
     "CALFEED_PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-* headers to trust
+    "CALFEED_FRAME_ORIGINS": "",  # sites that may show /embed in an iframe, e.g. "https://www.regionkalmar.se"
+    "CALFEED_CHANGES_DAYS": 180,  # how long the change log (/changes) keeps a change, in days
 }
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; raises ``EventsFileError`` (with every problem) on an invalid events file that
     has no last accepted version in the state folder to fall back on. ``CALFEED_STATE_DIR=None``
-    keeps no state at all (``calfeed build``: an export is of the file as it is, or nothing)."""
+    keeps no state at all (``calfeed build``: an export is of the file as it is, or nothing).
+    Raises ``ConfigError`` on a setting it cannot start with."""
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.update(_from_environment())
     app.config.update(test_config or {})
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    from .security import frame_origins
+
+    app.extensions["calfeed.frame_origins"] = frame_origins(str(app.config["CALFEED_FRAME_ORIGINS"]))
 
     app.extensions["calfeed"] = Store(
         app.config["CALFEED_EVENTS"],
@@ -50,7 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["CALFEED_PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
 
-    from . import api, errors, feeds, i18n, pages, responses, security
+    from . import api, embed, errors, feeds, i18n, pages, responses, security, updates
 
     i18n.init_app(app)
     errors.init_app(app)
@@ -58,7 +65,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(embed.bp)
+    app.register_blueprint(updates.bp)
     responses.cache_pages(app)  # after registering: wraps the page views with the feeds' cache
+    responses.cache_pages(app, "embed")
     app.wsgi_app = responses.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]
     return app
 

@@ -19,7 +19,7 @@ log = logging.getLogger("calfeed")
 
 def wants_json() -> bool:
     """Feeds and JSON URLs get JSON errors; pages get HTML."""
-    return request.path.endswith((".json", ".ics"))
+    return request.path.endswith((".json", ".ics", ".atom"))
 
 
 def render(status: int, title: str, message: str, valid: list[str] | None = None) -> Response:

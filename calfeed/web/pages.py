@@ -43,8 +43,10 @@ def agenda(lang: str) -> str:
     coming = _upcoming(chosen)
     has_past = any(e.first_day(calendar_zone()) < today() if e.recurrence else e.last_day(calendar_zone()) < today()
                    for e in chosen)  # fmt: skip
-    return render_template("agenda.html", months=by_month(coming), has_past=has_past,
-                           feed=("feeds.everything", {}), **_common(selection, lang))  # fmt: skip
+    from .embed import DEFAULT_LIMIT, lines
+
+    return render_template("agenda.html", months=by_month(coming), has_past=has_past, feed=("feeds.everything", {}),
+                           embed_items=lines(coming[:DEFAULT_LIMIT], lang), **_common(selection, lang))  # fmt: skip
 
 
 @lang_route(bp, "/past")
@@ -153,7 +155,8 @@ def helpers() -> dict[str, Any]:
     # "schedule" and "lang" are defaults for pages rendered without them (error pages); a view's own win.
     return {"page_in": page_in, "feed_links": feed_links, "feed_name": feed_name, "describe": describe,
             "event_links": event_links, "filter_parts": filter_parts, "schedule": snapshot().schedule,
-            "lang": current_lang()}  # fmt: skip
+            "lang": current_lang(), "absolute_url": absolute, "selection_args": query_args,
+            "frame_origins": current_app.extensions.get("calfeed.frame_origins", ())}  # fmt: skip
 
 
 # -- projects: overview, map, contact cards (issue 9) ------------------------------------

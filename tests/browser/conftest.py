@@ -101,9 +101,9 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(events: Path) -> Iterator[str]:
-    """The app on ``events``, on a free port of 127.0.0.1, for as long as the block runs."""
-    app = create_app({"CALFEED_EVENTS": str(events), "CALFEED_RELOAD_SECONDS": 0.0})
+def serve(events: Path, **config: object) -> Iterator[str]:
+    """The app on ``events`` (and any ``CALFEED_*`` settings), on a free port of 127.0.0.1, while the block runs."""
+    app = create_app({"CALFEED_EVENTS": str(events), "CALFEED_RELOAD_SECONDS": 0.0, **config})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
