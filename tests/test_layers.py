@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
 NO_FLASK = {"errors", "model", "labels", "dates", "subscribe", "loader", "ledger", "state", "atomic", "store",
-            "ics", "tzrules", "geo", "vcard", "listing"}
+            "ics", "tzrules", "geo", "vcard", "listing", "qr", "atom"}
 PURE = {"errors", "model"}
 
 

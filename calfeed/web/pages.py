@@ -112,7 +112,7 @@ def _scoped(template: str, selection: Filter, lang: str, feed: tuple[str, dict[s
 @bp.app_context_processor
 def helpers() -> dict[str, Any]:
     """Functions the templates call: links to this page in another language, feeds, subscriptions."""
-    from .. import labels, subscribe
+    from .. import labels, qr, subscribe
     from ..ics import location_text, summary
     from .feeds import feed_title
 
@@ -155,7 +155,7 @@ def helpers() -> dict[str, Any]:
     # "schedule" and "lang" are defaults for pages rendered without them (error pages); a view's own win.
     return {"page_in": page_in, "feed_links": feed_links, "feed_name": feed_name, "describe": describe,
             "event_links": event_links, "filter_parts": filter_parts, "schedule": snapshot().schedule,
-            "lang": current_lang(), "absolute_url": absolute, "selection_args": query_args,
+            "lang": current_lang(), "absolute_url": absolute, "selection_args": query_args, "qr_svg": qr.svg,
             "frame_origins": current_app.extensions.get("calfeed.frame_origins", ())}  # fmt: skip
 
 

@@ -135,10 +135,16 @@ def test_the_event_page_carries_json_ld_that_the_browser_parses_intact(open_page
     assert page.locator("script").count() == 2  # the data block did not end early and open another
 
 
-def test_print_hides_navigation_filters_and_panels(open_page, base_url):
+def test_print_hides_navigation_filters_and_buttons_but_keeps_the_feed_address_and_its_qr_code(open_page, base_url):
     page = open_page()
     page.goto(base_url + "/")
     page.emulate_media(media="print")
-    for selector in ("header nav", "form.filters", "section.subscribe"):
-        assert page.locator(selector).is_hidden()
+    for selector in ("header nav", "form.filters", "section.subscribe ul", "section.subscribe button",
+                     "details.embed-snippet"):  # fmt: skip
+        assert page.locator(selector).first.is_hidden(), selector
     assert page.locator("main h1").is_visible()
+    assert page.locator("#feed-url").is_visible()
+    qr = page.locator("section.subscribe figure.qr svg")
+    assert qr.is_visible()
+    box = qr.bounding_box()
+    assert box["width"] > 100 and box["width"] == box["height"]  # 4 cm square: scans from a table
