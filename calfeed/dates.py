@@ -56,3 +56,10 @@ def when(event: Event, lang: str, weekday: bool = False) -> str:
         f"{format_date(start, day, locale=locale)} {format_time(start, 'HH:mm', locale=locale)}"
         f" – {format_date(end, day, locale=locale)} {format_time(end, 'HH:mm', locale=locale)}"
     )
+
+
+def moment(at: dt.datetime, zone: dt.tzinfo, lang: str) -> str:
+    """A point in time on the calendar's clock: '2 december 2026 09:30' / '2 December 2026 09:30'."""
+    local = at.astimezone(zone)
+    locale = BABEL_LOCALES[lang]
+    return f"{format_date(local, 'd MMMM y', locale=locale)} {format_time(local, 'HH:mm', locale=locale)}"

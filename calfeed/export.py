@@ -32,7 +32,7 @@ from werkzeug.routing import Rule
 from .model import EVENT_TYPES
 
 MARKER = ".calfeed-export"  # marks a directory this command may empty and write again
-COMPRESSIBLE = (".html", ".ics", ".json", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
+COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
 _SLUG_FACETS = {"/projects/<slug>": "projects", "/locations/<slug>": "locations", "/types/<slug>": "types"}
 
 

@@ -20,9 +20,10 @@ import fcntl
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from . import changelog
 from .atomic import write_atomically
 from .errors import Problem
 from .model import Contact, Event, Location, Schedule
@@ -40,6 +41,7 @@ class Revision:
 class Revisions:
     events: Mapping[str, Revision]
     last_modified: dt.datetime  # of the whole file, deletions included
+    changes: tuple[changelog.Change, ...] = ()  # the change log, newest first (calfeed/changelog.py)
 
     def of(self, event_id: str) -> Revision:
         return self.events.get(event_id, Revision(0, self.last_modified))
@@ -86,6 +88,7 @@ def revise(
     backup: Path | None = None,
     floor: Revisions | None = None,
     problems: list[Problem] | None = None,
+    keep_days: int = changelog.KEEP_DAYS,
 ) -> Revisions:
     """Bring the ledger at ``path`` up to date with ``schedule`` and return the revisions.
 
@@ -94,11 +97,11 @@ def revise(
     ledger) and ``floor`` (the revisions being served), taking the highest SEQUENCE and the latest
     time of each, so a broken ledger never lowers a SEQUENCE or moves LAST-MODIFIED back.
     With ``path=None`` nothing is remembered and every event counts as new at ``now``.
-    A ledger that cannot be written raises ``LedgerError``.
+    A ledger that cannot be written raises ``LedgerError``. The change log keeps ``keep_days`` days.
     """
     now = now.astimezone(dt.timezone.utc).replace(microsecond=0)
     if path is None:
-        return _apply({}, schedule, now)
+        return _apply({}, schedule, now, keep_days)
     path = Path(path)
     found = problems if problems is not None else []
     revisions = None
@@ -107,7 +110,7 @@ def revise(
             kept, raw = _read(path, found)
             saved, raw_backup = _read(backup, found) if backup else ({}, b"")
             state = _merged(kept, saved, floor, path, found)
-            revisions = _apply(state, schedule, now)
+            revisions = _apply(state, schedule, now, keep_days)
             text = _dumps(state).encode("utf-8")
             if text != raw:  # new revisions, or a ledger repaired: an unchanged file is left untouched
                 _write(path, text)
@@ -117,14 +120,18 @@ def revise(
         if revisions is None:  # not even the lock: read without it
             unused: list[Problem] = []
             state = _merged(_read(path, unused)[0], _read(backup, unused)[0] if backup else {}, floor, path, unused)
-            revisions = _apply(state, schedule, now)
+            revisions = _apply(state, schedule, now, keep_days)
         raise LedgerError(f"cannot write the ledger {path}: {exc.strerror or exc}", revisions) from exc
     if floor is not None and floor.last_modified > revisions.last_modified:
-        return Revisions(revisions.events, floor.last_modified)
+        return replace(revisions, last_modified=floor.last_modified)
     return revisions
 
 
-def _apply(state: dict, schedule: Schedule, now: dt.datetime) -> Revisions:
+def _apply(state: dict, schedule: Schedule, now: dt.datetime, keep_days: int = changelog.KEEP_DAYS) -> Revisions:
+    fresh = changelog.is_fresh(state)  # a first load publishes; it changes nothing
+    stamp = _iso(now)
+    if not isinstance(state.get("changes", {}), dict):
+        state["changes"] = {}  # hand-edited into something else: the log starts again
     known = state.setdefault("events", {})
     deleted = state.setdefault("deleted", {})
     revisions = {}
@@ -137,13 +144,27 @@ def _apply(state: dict, schedule: Schedule, now: dt.datetime) -> Revisions:
             if event.id in deleted:  # re-created: subscribers may still hold the old copy
                 entry["sequence"] = deleted.pop(event.id)["sequence"] + 1
             known[event.id] = entry
+            entry["shown"] = changelog.shown(event)
+            if not fresh:
+                changelog.note(state, event.id, None, entry["shown"], entry["sequence"], stamp, "added")
         elif entry["hash"] != digest:
+            previous = entry["hash"]
             entry.update(hash=digest, sequence=entry["sequence"] + 1, modified=_iso(now))
+            shown = changelog.shown(event)
+            if previous:  # not an entry restored from the served revisions alone (hash unknown, see _merged)
+                changelog.note(state, event.id, entry.get("shown"), shown, entry["sequence"], stamp,
+                               "" if isinstance(entry.get("shown"), dict) else "changed")  # fmt: skip
+            entry["shown"] = shown
+        elif not isinstance(entry.get("shown"), dict):  # a ledger from before the change log: what is shown now
+            entry["shown"] = changelog.shown(event)
         revisions[event.id] = Revision(entry["sequence"], _parse(entry["modified"]))
     for event_id in set(known) - set(revisions):
-        deleted[event_id] = {"sequence": known.pop(event_id)["sequence"], "deleted": _iso(now)}
+        gone = known.pop(event_id)
+        deleted[event_id] = {"sequence": gone["sequence"], "deleted": _iso(now)}
+        changelog.note(state, event_id, gone.get("shown"), None, gone["sequence"], stamp, "removed")
+    changelog.prune(state, now, keep_days)
     times = [r.modified for r in revisions.values()] + [_parse(d["deleted"]) for d in deleted.values()]
-    return Revisions(revisions, max(times, default=EPOCH))
+    return Revisions(revisions, max(times, default=EPOCH), changelog.read(state))
 
 
 @contextlib.contextmanager
@@ -234,6 +255,8 @@ def _merged(state: dict, backup: dict, floor: Revisions | None, path: Path, prob
             entry["sequence"] = max(entry["sequence"], revision.sequence)
             entry["modified"] = _iso(max(_parse(entry["modified"]), revision.modified))
             raised.add(key)
+    if not isinstance(state.get("changes"), dict) and isinstance(backup.get("changes"), dict):
+        state["changes"] = dict(backup["changes"])  # the change log, too, outlives a lost ledger
     if raised:
         problems.append(Problem(f"the ledger remembered less than was published for {len(raised)} event(s) "
                                 f"({', '.join(sorted(raised)[:3])}); restored from the state folder's copy",

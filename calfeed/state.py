@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from .atomic import write_atomically
 from .errors import Problem
+from . import changelog
 from .ledger import Revision, Revisions
 
 Signature = tuple[int, int, int]  # (mtime_ns, size, inode): a file replaced or rewritten gets a new one
@@ -214,6 +215,7 @@ def _accepted_dict(accepted: Accepted) -> dict:
         "inputs": list(accepted.inputs),
         "last_modified": accepted.revisions.last_modified.isoformat(),
         "revisions": {key: [r.sequence, r.modified.isoformat()] for key, r in accepted.revisions.events.items()},
+        "changes": [changelog.as_json(c) for c in accepted.revisions.changes],  # every worker shows the same log
         "notes": [p.as_dict() for p in accepted.notes],
     }
 
@@ -226,7 +228,7 @@ def _accepted(body: dict) -> Accepted:
             accepted_at=_moment(body["accepted_at"]),
             source=str(body["source"]),
             inputs=tuple(tuple(s) if s else None for s in body["inputs"]),  # type: ignore[arg-type]
-            revisions=Revisions(events, _moment(body["last_modified"])),
+            revisions=Revisions(events, _moment(body["last_modified"]), changelog.from_json(body.get("changes", []))),
             notes=tuple(Problem(**p) for p in body.get("notes", [])),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .apart import APART_FROM_BYTES, check_apart, check_here
+from .changelog import KEEP_DAYS
 from .errors import EventsFileError, Problem
 from .ledger import LedgerError, Revisions, ledger_path, revise
 from .loader import MAX_BYTES, Result
@@ -81,6 +82,7 @@ class Store:
         check_every: float = 0.25,
         settle: float = 0.5,
         apart_from: int = APART_FROM_BYTES,
+        changes_days: int = KEEP_DAYS,
     ) -> None:
         self.path = Path(path)
         self.ledger = ledger_path(self.path) if ledger is True else (Path(ledger) if ledger else None)
@@ -90,6 +92,7 @@ class Store:
         self.check_every = check_every  # 0: check on every call instead of in a thread (tests)
         self.settle = settle
         self.apart_from = apart_from  # new versions this large are checked in a child process (calfeed/apart.py)
+        self.changes_days = changes_days  # how long the ledger keeps the change log
         self.stale: Rejected | None = None
         self._trouble: dict[str, Problem] = {}  # the state folder or the ledger: reported, never fatal
         self._lock = threading.Lock()
@@ -238,7 +241,7 @@ class Store:
                 floor = latest.revisions if latest is not None and latest.source == str(self.path) else None
                 with gc_paused():
                     revisions = revise(schedule, self.ledger, now, backup=self.state.ledger_backup, floor=floor,
-                                       problems=notes)  # fmt: skip
+                                       problems=notes, keep_days=self.changes_days)  # fmt: skip
                 same = latest is not None and latest.version == version and latest.revisions == revisions
                 accepted = Accepted(version, latest.accepted_at if same else now, str(self.path),  # type: ignore[union-attr]
                                     (inputs[0], signature(self.ledger)), revisions, tuple(notes))  # fmt: skip
@@ -259,7 +262,7 @@ class Store:
         assert result.schedule is not None
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         try:
-            revisions = revise(result.schedule, self.ledger, now)
+            revisions = revise(result.schedule, self.ledger, now, keep_days=self.changes_days)
         except LedgerError as exc:
             revisions = exc.revisions
         self.state = MemoryState()

@@ -176,3 +176,17 @@ def test_absolute_links_use_the_public_address_and_still_resolve(runner, events_
         target = urlsplit(link)
         if target.netloc == "kalender.example.org":
             assert resolves(outdir, target.path), link
+
+
+def test_the_embed_pages_and_news_feeds_are_exported_in_both_languages(exported):
+    import feedparser
+
+    for prefix in ("", "en/"):
+        embed = (exported / prefix / "embed" / "index.html").read_text(encoding="utf-8")
+        assert "calfeed-event" in embed
+        fragment = (exported / prefix / "embed" / "fragment" / "index.html").read_text(encoding="utf-8")
+        assert fragment.startswith('<div class="calfeed"') and "<html" not in fragment
+        atom = feedparser.parse((exported / prefix / "upcoming.atom").read_bytes())
+        assert not atom.bozo and len(atom.entries) == 6  # what is upcoming on the day of the export
+        assert gzip.decompress((exported / prefix / "upcoming.atom.gz").read_bytes()).startswith(b"<?xml")
+    assert (exported / "static" / "embed.js").is_file() and (exported / "static" / "embed.css").is_file()

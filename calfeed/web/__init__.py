@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..errors import ConfigError
 from ..store import Store
 
 DEFAULTS: dict[str, Any] = {
@@ -45,6 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .security import frame_origins
 
     app.extensions["calfeed.frame_origins"] = frame_origins(str(app.config["CALFEED_FRAME_ORIGINS"]))
+    if int(app.config["CALFEED_CHANGES_DAYS"]) < 1:
+        raise ConfigError("CALFEED_CHANGES_DAYS must be a whole number of days, at least 1 (e.g. 180)")
 
     app.extensions["calfeed"] = Store(
         app.config["CALFEED_EVENTS"],
@@ -52,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         state=True if app.config["CALFEED_STATE_DIR"] == "" else app.config["CALFEED_STATE_DIR"],
         max_bytes=int(app.config["CALFEED_MAX_BYTES"]),
         check_every=float(app.config["CALFEED_RELOAD_SECONDS"]),
+        changes_days=int(app.config["CALFEED_CHANGES_DAYS"]),
     )
     if int(app.config["CALFEED_PROXY_HOPS"]):
         hops = int(app.config["CALFEED_PROXY_HOPS"])
@@ -69,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(updates.bp)
     responses.cache_pages(app)  # after registering: wraps the page views with the feeds' cache
     responses.cache_pages(app, "embed")
+    responses.cache_pages(app, "updates")  # /changes; the Atom views cache their own bytes and pass through
     app.wsgi_app = responses.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]
     return app
 

@@ -156,6 +156,7 @@ def helpers() -> dict[str, Any]:
     return {"page_in": page_in, "feed_links": feed_links, "feed_name": feed_name, "describe": describe,
             "event_links": event_links, "filter_parts": filter_parts, "schedule": snapshot().schedule,
             "lang": current_lang(), "absolute_url": absolute, "selection_args": query_args, "qr_svg": qr.svg,
+            "revision_of": snapshot().revisions.of,
             "frame_origins": current_app.extensions.get("calfeed.frame_origins", ())}  # fmt: skip
 
 

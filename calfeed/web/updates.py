@@ -1,16 +1,20 @@
-"""Blueprint ``updates``: news feeds. ``/upcoming.atom``: the upcoming activities as Atom, with the
-agenda's filters. (The change log joins it in ``/changes`` and ``/changes.atom``.)
+"""Blueprint ``updates``: what is coming and what changed. ``/upcoming.atom``: the upcoming activities
+as Atom; ``/changes`` and ``/changes.atom``: the change log (calfeed/changelog.py) as a page and as
+Atom. All take the feeds' filters, and all exist under ``/en`` too.
 
-Layer: web. The XML is written by ``calfeed.atom``; this module only chooses the entries.
+Layer: web. The XML is written by ``calfeed.atom``; this module only chooses and words the entries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response
+from typing import Any
 
-from .. import atom, dates, labels
+from flask import Blueprint, Response, current_app, render_template
+from markupsafe import Markup
+
+from .. import atom, changelog, dates, labels
 from ..model import Event, Filter, Schedule, select
 from ..ledger import Revisions
 from .context import absolute, calendar_zone, lang_route, query_args, query_filter, snapshot, today, uid_domain
@@ -83,6 +87,139 @@ def _query_parts(selection: Filter) -> list[str]:
 
 
 def _gettext():  # type: ignore[no-untyped-def]
-    from flask import current_app
-
     return current_app.extensions["calfeed.gettext"]
+
+
+# -- the change log ----------------------------------------------------------------------------------------
+
+KIND_NAMES = {"added": "Added", "moved": "Moved", "cancelled": "Cancelled", "reinstated": "Reinstated",
+              "changed": "Details changed", "removed": "Removed"}  # fmt: skip
+
+
+def kept_changes() -> list[changelog.Change]:
+    """The changes of the last ``CALFEED_CHANGES_DAYS`` days (counted from today's midnight, so one
+    day's pages are one set of bytes) that the query's filter concerns, newest first."""
+    selection = query_filter()
+    oldest = _midnight() - dt.timedelta(days=int(current_app.config["CALFEED_CHANGES_DAYS"]))
+    return [c for c in snapshot().revisions.changes
+            if c.at >= oldest and c.matches(selection.projects, selection.locations, selection.types)]  # fmt: skip
+
+
+def change_title(change: changelog.Change, lang: str) -> str:
+    values = change.after or change.before or {}
+    title = values.get("title") or {}
+    return (title.get(lang) or title.get("sv") or title.get("en") or change.event_id) if values else change.event_id
+
+
+def change_link(change: changelog.Change, lang: str) -> str:
+    """The event's page; for an event no longer in the file, the agenda."""
+    if change.event_id in snapshot().schedule.by_id:
+        return absolute("pages.event", event_id=change.event_id, lang=lang)
+    return absolute("pages.agenda", lang=lang)
+
+
+def differences(change: changelog.Change, lang: str) -> list[tuple[str, str, str]]:
+    """(what, before, after) in words: every tracked value that changed; for an addition or a removal,
+    when and where the event is (or was), with the other side empty."""
+    gettext = _gettext()
+    texts = {side: _texts(change.event_id, values, lang) for side, values in (("before", change.before),
+                                                                              ("after", change.after)) if values}  # fmt: skip
+    names = {"when": gettext("When"), "location": gettext("Place"), "title": gettext("Title"),
+             "status": gettext("Status"), "type": gettext("Type"), "project": gettext("Project")}  # fmt: skip
+    if len(texts) == 1:
+        ((side, only),) = texts.items()
+        return [(names[key], only[key] if side == "before" else "", only[key] if side == "after" else "")
+                for key in ("when", "location") if only[key]]  # fmt: skip
+    if not texts:
+        return []
+    fields = {"when" if name in ("start", "end") else name for name in change.fields}
+    return [(names[key], texts["before"][key], texts["after"][key]) for key in names if key in fields]
+
+
+def _texts(event_id: str, values: Any, lang: str) -> dict[str, str]:
+    schedule = snapshot().schedule
+    event = changelog.as_event(event_id, values)
+    place = schedule.locations.get(event.location)
+    project = schedule.projects.get(event.project)
+    return {
+        "when": dates.when(event, lang),
+        "location": place.name.get(lang) if place else event.location,
+        "title": event.title.get(lang),
+        "status": labels.STATUS_NAMES[event.status].get(lang) if event.status in labels.STATUS_NAMES else event.status,
+        "type": labels.type_name(event.type, lang) if event.type in labels.TYPE_NAMES else event.type,
+        "project": project.label.get(lang) if project else event.project,
+    }
+
+
+def difference_markup(before: str, after: str) -> Markup:
+    """'från <del>21 oktober 2019</del> till <ins>23 oktober 2019</ins>': words a screen reader says, marks
+    the eye sees. The sentence is ours (the catalog); the values are escaped by Markup.format."""
+    gettext = _gettext()
+    old, new = Markup("<del>{}</del>").format(before), Markup("<ins>{}</ins>").format(after)
+    if before and after:
+        return Markup(gettext("from %(old)s to %(new)s", old=old, new=new))
+    return Markup(gettext("was %(old)s", old=old)) if before else Markup("{}").format(after)
+
+
+def difference_text(before: str, after: str) -> str:
+    gettext = _gettext()
+    if before and after:
+        return gettext("from %(old)s to %(new)s", old=before, new=after)
+    return gettext("was %(old)s", old=before) if before else after
+
+
+def last_change(event_id: str) -> changelog.Change | None:
+    """The newest change of one event that the log still keeps (for its page's "Last changed")."""
+    return next((c for c in snapshot().revisions.changes if c.event_id == event_id), None)
+
+
+@bp.app_context_processor
+def change_helpers() -> dict[str, Any]:
+    return {"change_title": change_title, "change_link": change_link, "differences": differences,
+            "difference_markup": difference_markup, "last_change": last_change, "kind_names": KIND_NAMES}  # fmt: skip
+
+
+@lang_route(bp, "/changes")
+def changes(lang: str) -> str:
+    from .pages import _common
+
+    selection = query_filter()
+    return render_template("changes.html", changes=kept_changes(), days=int(current_app.config["CALFEED_CHANGES_DAYS"]),
+                           **_common(selection, lang))  # fmt: skip
+
+
+@lang_route(bp, "/changes.atom")
+def changes_atom(lang: str) -> Response:
+    lang = _language(lang)
+    selection = query_filter()
+
+    def build() -> bytes:
+        schedule = snapshot().schedule
+        gettext = _gettext()
+        kept = kept_changes()
+        feed = atom.Feed(
+            id=atom.tag(uid_domain(), "changes", lang, *_query_parts(selection)),
+            title=f"{gettext('Changes to the schedule')}: {feed_title(schedule, selection, lang)}",
+            self_url=absolute("updates.changes_atom", lang=lang, **query_args(selection)),
+            page_url=absolute("updates.changes", lang=lang, **query_args(selection)),
+            updated=kept[0].at if kept else snapshot().revisions.last_modified,
+            author=schedule.calendar.organizer or schedule.calendar.name.get(lang), lang=lang,
+        )  # fmt: skip
+        return atom.document(feed, [_change_entry(c, lang) for c in kept])
+
+    entry = cached(("changes.atom", selection, lang, today()), build)
+    return send(entry, atom.CONTENT_TYPE, last_modified=_updated())
+
+
+def _change_entry(change: changelog.Change, lang: str) -> atom.Entry:
+    gettext = _gettext()
+    lines = [f"{what}: {difference_text(before, after)}" for what, before, after in differences(change, lang)]
+    return atom.Entry(
+        id=atom.tag(uid_domain(), "change", change.at.strftime("%Y%m%dT%H%M%SZ"), change.event_id),
+        title=f"{gettext(KIND_NAMES[change.kind])}: {change_title(change, lang)}",
+        link=change_link(change, lang),
+        updated=change.at,
+        published=change.at,
+        summary="; ".join(lines) + ("." if lines else ""),
+        category=(change.kind, gettext(KIND_NAMES[change.kind])),
+    )
