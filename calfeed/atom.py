@@ -76,4 +76,4 @@ def _text(parent: ET.Element, name: str, value: str) -> None:
 
 def _time(moment: dt.datetime) -> str:
     """RFC 3339 in UTC, to the second, as the ledger keeps it."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -133,7 +133,7 @@ def as_json(change: Change) -> list[Any]:
 
 
 def from_json(items: Any) -> tuple[Change, ...]:
-    """``as_json`` records back (raises ValueError/TypeError/KeyError on a damaged list, as the state folder expects)."""
+    """``as_json`` records back; a damaged list raises ValueError, TypeError or KeyError (the state folder's cue)."""
     found = []
     for at, event_id, kind, sequence, before, after in items:
         if kind not in KINDS:

@@ -60,7 +60,8 @@ def test_summary_says_date_place_and_type(client):
 @freeze_time(DAY)
 @pytest.mark.parametrize(("query", "expected"), [
     ("type=training", ["umbrella-2019-12-05-utbildning-kalmar", "umbrella-2020-01-10-utbildning-alvesta"]),
-    ("location=guldborgsund", ["umbrella-2019-11-13-studieresa-guldborgsund", "umbrella-2020-02-25-konferens-guldborgsund"]),
+    ("location=guldborgsund", ["umbrella-2019-11-13-studieresa-guldborgsund",
+                               "umbrella-2020-02-25-konferens-guldborgsund"]),
     ("type=training&type=conference&location=guldborgsund", ["umbrella-2020-02-25-konferens-guldborgsund"]),
     ("project=umbrella", UPCOMING_IDS),
 ])  # fmt: skip
@@ -71,7 +72,8 @@ def test_filters_are_the_agendas(client, query, expected):
     assert page.path == "/" and sorted(parse_qsl(page.query)) == sorted(parse_qsl(query))
 
 
-@pytest.mark.parametrize("url", ["/upcoming.atom?type=nope", "/en/upcoming.atom?cancelled=maybe", "/upcoming.atom?lang=fi"])
+@pytest.mark.parametrize("url", ["/upcoming.atom?type=nope", "/en/upcoming.atom?cancelled=maybe",
+                                 "/upcoming.atom?lang=fi"])  # fmt: skip
 def test_a_bad_filter_is_a_400_in_the_feeds_json_shape(client, url):
     response = client.get(url)
     assert response.status_code == 400

@@ -10,13 +10,13 @@ from pathlib import Path
 import feedparser
 import pytest
 from freezegun import freeze_time
+from icalcheck import strict_events
 from pagecheck import Page
 
 from calfeed.errors import ConfigError
 from calfeed.ledger import ledger_path
-from calfeed.web.updates import KIND_NAMES
 from calfeed.web.i18n import load_catalogs
-from icalcheck import strict_events
+from calfeed.web.updates import KIND_NAMES
 
 KALMAR = "umbrella-2019-12-05-utbildning-kalmar"  # 5 December, Kalmar, training
 KRISTIANSTAD = "umbrella-2019-10-21-utbildning-kristianstad"  # 21 October, Kristianstad, training
@@ -59,7 +59,8 @@ def changes_page(client, url: str = "/changes") -> list[dict]:
         if values is not None:
             terms = [e for e in values.children if e.tag == "dt"]
             details = [e for e in values.children if e.tag == "dd"]
-            rows = {t.text.strip(): (" ".join(d.text.split()), [c.text for c in d.children]) for t, d in zip(terms, details)}
+            rows = {t.text.strip(): (" ".join(d.text.split()), [c.text for c in d.children])
+                    for t, d in zip(terms, details, strict=True)}
         found.append({"kind": item.get("class").split()[1].removeprefix("change-"), "link": link.get("href"),
                       "title": link.text.strip(), "time": item.children[1].children[0].get("datetime"),
                       "rows": rows})  # fmt: skip

@@ -55,7 +55,8 @@ def test_without_configured_origins_not_even_embed_may_be_framed(client):
 
 
 def test_several_origins_are_listed_once_each_without_trailing_slash(make_app):
-    client = make_app(CALFEED_FRAME_ORIGINS=f"{REGION}/ https://*.kalmar.se  http://localhost:8080 {REGION}").test_client()
+    setting = f"{REGION}/ https://*.kalmar.se  http://localhost:8080 {REGION}"
+    client = make_app(CALFEED_FRAME_ORIGINS=setting).test_client()
     policy = directives(client.get("/en/embed").headers["Content-Security-Policy"])
     assert policy["frame-ancestors"] == f"{REGION} https://*.kalmar.se http://localhost:8080"
 
@@ -134,7 +135,8 @@ def test_fragment_takes_the_agendas_filters_limit_and_past(client):
 
 
 def test_default_limit_is_ten(make_app, tmp_path):
-    events = "".join(f"  - {{id: e{n:02d}, title: Möte {n}, type: meeting, start: 2030-01-{n:02d}}}\n" for n in range(1, 21))
+    events = "".join(f"  - {{id: e{n:02d}, title: Möte {n}, type: meeting, start: 2030-01-{n:02d}}}\n"
+                     for n in range(1, 21))
     client = make_app("calendar: {name: Test}\nevents:\n" + events).test_client()
     with freeze_time("2029-12-01"):
         assert len(lines_of(Page(client.get("/embed/fragment").get_data(as_text=True)))) == 10
@@ -215,3 +217,12 @@ def test_code_in_the_snippet_keeps_quotes_and_ampersands_intact(make_app, tmp_pa
 ])  # fmt: skip
 def test_short_days_leave_out_only_this_years_year(first, last, lang, expected):
     assert short_days(first, last, lang, dt.date(2019, 10, 1)) == expected
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from conftest import ROOT
+
+    from calfeed.web import DEFAULTS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [key for key in DEFAULTS if f"| `{key}` |" not in readme] == []

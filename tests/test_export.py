@@ -178,7 +178,7 @@ def test_absolute_links_use_the_public_address_and_still_resolve(runner, events_
             assert resolves(outdir, target.path), link
 
 
-def test_the_embed_pages_and_news_feeds_are_exported_in_both_languages(exported):
+def test_the_embed_pages_change_log_and_news_feeds_are_exported_in_both_languages(exported):
     import feedparser
 
     for prefix in ("", "en/"):
@@ -189,4 +189,7 @@ def test_the_embed_pages_and_news_feeds_are_exported_in_both_languages(exported)
         atom = feedparser.parse((exported / prefix / "upcoming.atom").read_bytes())
         assert not atom.bozo and len(atom.entries) == 6  # what is upcoming on the day of the export
         assert gzip.decompress((exported / prefix / "upcoming.atom.gz").read_bytes()).startswith(b"<?xml")
+        assert "<h1>" in (exported / prefix / "changes" / "index.html").read_text(encoding="utf-8")
+        changes = feedparser.parse((exported / prefix / "changes.atom").read_bytes())
+        assert not changes.bozo and changes.version == "atom10"
     assert (exported / "static" / "embed.js").is_file() and (exported / "static" / "embed.css").is_file()

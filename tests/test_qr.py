@@ -9,8 +9,8 @@ import re
 import cairosvg
 import pytest
 import zxingcpp
-from PIL import Image
 from pagecheck import Page
+from PIL import Image
 
 SVG = re.compile(r"<svg\b[^>]*\bclass=\"qr\".*?</svg>", re.S)
 

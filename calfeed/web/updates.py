@@ -8,15 +8,14 @@ Layer: web. The XML is written by ``calfeed.atom``; this module only chooses and
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
 from markupsafe import Markup
 
 from .. import atom, changelog, dates, labels
-from ..model import Event, Filter, Schedule, select
 from ..ledger import Revisions
+from ..model import Event, Filter, Schedule, select
 from .context import absolute, calendar_zone, lang_route, query_args, query_filter, snapshot, today, uid_domain
 from .feeds import _language, feed_title
 from .responses import cached, send
@@ -25,7 +24,7 @@ bp = Blueprint("updates", __name__)
 
 
 def _midnight() -> dt.datetime:
-    return dt.datetime.combine(today(), dt.time(0), calendar_zone()).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(today(), dt.time(0), calendar_zone()).astimezone(dt.UTC)
 
 
 def _updated() -> dt.datetime:
@@ -43,18 +42,25 @@ def upcoming(lang: str) -> Response:
     def build() -> bytes:
         schedule, revisions = snapshot().schedule, snapshot().revisions
         events = _upcoming(select(schedule.events, selection))
-        gettext = _gettext()
-        feed = atom.Feed(
-            id=atom.tag(uid_domain(), "upcoming", lang, *_query_parts(selection)),
-            title=f"{gettext('Upcoming activities')}: {feed_title(schedule, selection, lang)}",
-            self_url=absolute("updates.upcoming", lang=lang, **query_args(selection)),
-            page_url=absolute("pages.agenda", lang=lang, **query_args(selection)),
-            updated=_updated(), author=schedule.calendar.organizer or schedule.calendar.name.get(lang), lang=lang,
-        )  # fmt: skip
+        feed = _feed("upcoming", _gettext()("Upcoming activities"), "updates.upcoming", "pages.agenda", selection, lang,
+                     _updated())  # fmt: skip
         return atom.document(feed, [_upcoming_entry(e, schedule, revisions, lang) for e in events])
 
     entry = cached(("upcoming.atom", selection, lang, today()), build)
     return send(entry, atom.CONTENT_TYPE, last_modified=_updated())
+
+
+def _feed(kind: str, heading: str, endpoint: str, page: str, selection: Filter, lang: str,
+          updated: dt.datetime) -> atom.Feed:  # fmt: skip
+    """The feed's own data: an id per kind, language and filter, its address and its page's, its name."""
+    schedule = snapshot().schedule
+    return atom.Feed(
+        id=atom.tag(uid_domain(), kind, lang, *_query_parts(selection)),
+        title=f"{heading}: {feed_title(schedule, selection, lang)}",
+        self_url=absolute(endpoint, lang=lang, **query_args(selection)),
+        page_url=absolute(page, lang=lang, **query_args(selection)),
+        updated=updated, author=schedule.calendar.organizer or schedule.calendar.name.get(lang), lang=lang,
+    )  # fmt: skip
 
 
 def _upcoming_entry(event: Event, schedule: Schedule, revisions: Revisions, lang: str) -> atom.Entry:
@@ -122,8 +128,8 @@ def differences(change: changelog.Change, lang: str) -> list[tuple[str, str, str
     """(what, before, after) in words: every tracked value that changed; for an addition or a removal,
     when and where the event is (or was), with the other side empty."""
     gettext = _gettext()
-    texts = {side: _texts(change.event_id, values, lang) for side, values in (("before", change.before),
-                                                                              ("after", change.after)) if values}  # fmt: skip
+    sides = (("before", change.before), ("after", change.after))
+    texts = {side: _texts(change.event_id, values, lang) for side, values in sides if values}
     names = {"when": gettext("When"), "location": gettext("Place"), "title": gettext("Title"),
              "status": gettext("Status"), "type": gettext("Type"), "project": gettext("Project")}  # fmt: skip
     if len(texts) == 1:
@@ -194,17 +200,9 @@ def changes_atom(lang: str) -> Response:
     selection = query_filter()
 
     def build() -> bytes:
-        schedule = snapshot().schedule
-        gettext = _gettext()
         kept = kept_changes()
-        feed = atom.Feed(
-            id=atom.tag(uid_domain(), "changes", lang, *_query_parts(selection)),
-            title=f"{gettext('Changes to the schedule')}: {feed_title(schedule, selection, lang)}",
-            self_url=absolute("updates.changes_atom", lang=lang, **query_args(selection)),
-            page_url=absolute("updates.changes", lang=lang, **query_args(selection)),
-            updated=kept[0].at if kept else snapshot().revisions.last_modified,
-            author=schedule.calendar.organizer or schedule.calendar.name.get(lang), lang=lang,
-        )  # fmt: skip
+        feed = _feed("changes", _gettext()("Changes to the schedule"), "updates.changes_atom", "updates.changes",
+                     selection, lang, kept[0].at if kept else snapshot().revisions.last_modified)  # fmt: skip
         return atom.document(feed, [_change_entry(c, lang) for c in kept])
 
     entry = cached(("changes.atom", selection, lang, today()), build)

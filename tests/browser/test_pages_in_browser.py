@@ -19,6 +19,7 @@ PAGES = {
     "projects": ("/projects", 200),
     "location": ("/locations/kalmar", 200),
     "filtered": ("/?type=training&type=workshop&cancelled=hide", 200),
+    "changes": ("/changes", 200),
     "404": ("/events/no-such-event", 404),
     "400": ("/?location=oslo", 400),
 }

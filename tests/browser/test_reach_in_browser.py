@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from browser.conftest import axe_violations, events_yaml, serve
-
+from calfeed.web import create_app
 
 
 class HostPage(http.server.BaseHTTPRequestHandler):
@@ -46,7 +46,15 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, 
     allowed, elsewhere = f"http://127.0.0.1:{host.server_port}", f"http://localhost:{host.server_port}"
     folder = tmp_path_factory.mktemp("framed")
     today = dt.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date()
-    (folder / "events.yaml").write_text(events_yaml(today), encoding="utf-8")
+    events = folder / "events.yaml"
+    events.write_text(events_yaml(today), encoding="utf-8")
+    create_app({"CALFEED_EVENTS": str(events), "CALFEED_RELOAD_SECONDS": 0.0})  # published once…
+    moved = (today + dt.timedelta(days=4)).isoformat()
+    text = events.read_text(encoding="utf-8")
+    was = (today + dt.timedelta(days=3)).isoformat()
+    text = text.replace(f"    start: {was} 09:00\n", f"    start: {moved} 09:00\n")
+    text = text.replace("    type: conference\n", "    type: conference\n    status: cancelled\n")
+    events.write_text(text, encoding="utf-8")  # …then one event moved and one cancelled: the change log has both
     try:
         with serve(folder / "events.yaml", CALFEED_FRAME_ORIGINS=allowed) as url:
             yield url, allowed, elsewhere
@@ -119,3 +127,23 @@ def test_snippet_generator_works_without_javascript(open_page, base_url):
     code = page.locator("#embed-code").input_value()
     assert f'src="{base_url}/embed?type=training"' in code
     assert page.locator("#embed-fragment").input_value() == base_url + "/embed/fragment?type=training"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("path", ["/changes", "/changes?project=umbrella", "/events/timed-training"])
+def test_change_log_and_last_changed_pass_axe_and_request_nothing_elsewhere(open_page, sites, lang, path):
+    app, _, _ = sites
+    page = open_page()
+    page.goto(app + ("/en" if lang == "en" else "") + path)
+    if path.startswith("/changes"):
+        expected = 2 if path == "/changes" else 1  # the conference has no project
+        assert page.locator("li.change").count() == expected
+    assert page.locator("del").first.is_visible() and page.locator("ins").first.is_visible()
+    assert axe_violations(page) == []
+    assert {urlsplit(u).netloc for u in page.requests} == {urlsplit(app).netloc}
+
+
+def test_embed_reflows_in_a_narrow_iframe_without_sideways_scrolling(open_page, base_url):
+    page = open_page(viewport={"width": 280, "height": 600})
+    page.goto(base_url + "/embed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 280
