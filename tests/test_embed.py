@@ -143,7 +143,8 @@ def test_default_limit_is_ten(make_app, tmp_path):
         assert len(lines_of(Page(client.get("/embed?limit=15").get_data(as_text=True)))) == 15
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=x", "limit=", "past=2", "past=yes", "type=nope"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=x", "limit=", "limit=²", "limit=٣", "past=2", "past=yes",
+                                   "type=nope"])  # fmt: skip
 @pytest.mark.parametrize("path", ["/embed", "/embed/fragment", "/en/embed"])
 def test_bad_parameters_are_a_400_page_never_a_500(client, path, query):
     response = client.get(f"{path}?{query}")

@@ -22,7 +22,7 @@ MAX_LIMIT = 100
 
 def limit() -> int:
     raw = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:  # "²" is a digit to isdigit
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}, e.g. limit=5")
     return int(raw)
 
