@@ -249,3 +249,9 @@ def test_json_answers_match_their_schema_in_the_openapi_description(shared_clien
     validator = Draft202012Validator({"$ref": f"#/components/schemas/{schema}", "components": OPENAPI["components"]})
     errors = [e.message for e in validator.iter_errors(shared_client.get(url).get_json())]
     assert errors == []
+
+
+@pytest.mark.parametrize(("url", "status"), [("/past?page=²", 400), ("/en/past?page=١", 400),
+                                             ("/calendar.ics?past=²", 400), ("/projects/umbrella.ics?past=٣", 400)])
+def test_digits_that_are_not_ascii_are_no_number_and_no_server_error(shared_client, url, status):
+    assert shared_client.get(url).status_code == status

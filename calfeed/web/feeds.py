@@ -65,7 +65,7 @@ def _past_days() -> int:
     raw = request.args.get("past")
     if raw is None:
         return int(current_app.config["CALFEED_PAST_DAYS"])
-    if not raw.isdigit() or len(raw) > 6:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:  # "²" is a digit to isdigit, not to int
         raise BadRequest("past must be a whole number of days, e.g. past=90")
     return int(raw)
 
