@@ -152,8 +152,11 @@ def read(state: Mapping[str, Any]) -> tuple[Change, ...]:
             at = dt.datetime.fromisoformat(moment)
             if record["kind"] not in KINDS or at.tzinfo is None:
                 continue
+            for values in (record.get("before"), record.get("after")):
+                if values is not None:
+                    as_event(event_id, values)  # a hand-edited value a page could not show: skip the record
             found.append(Change(at, event_id, record["kind"], int(record.get("sequence", 0)),
                                 record.get("before"), record.get("after")))  # fmt: skip
-        except (AttributeError, KeyError, TypeError, ValueError):
+        except (AttributeError, KeyError, TypeError, ValueError, zoneinfo.ZoneInfoNotFoundError):
             continue
     return tuple(sorted(found, key=lambda c: (c.at, c.event_id), reverse=True))

@@ -255,6 +255,10 @@ def test_unreadable_change_records_are_skipped_not_fatal(make_app, edited):
     state["changes"]["not a time x"] = {"kind": "moved"}
     state["changes"]["2019-10-02T10:00:00Z y"] = {"kind": "exploded"}
     state["changes"]["2019-10-02T11:00:00Z z"] = "text"
+    state["changes"]["2019-10-02T12:00:00Z w"] = {"kind": "moved", "before": {"start": "2019-13-45"}, "after": None}
+    state["changes"]["2019-10-02T13:00:00Z v"] = {"kind": "moved", "before": None,
+                                                  "after": {"start": "2019-10-02T10:00:00+00:00", "end": "x",
+                                                            "zone": "Mars/Olympus"}}  # fmt: skip
     path.write_text(json.dumps(state), encoding="utf-8")
     client = make_app(edited).test_client()
     assert len(changes_page(client)) == 2
