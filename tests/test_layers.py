@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
 NO_FLASK = {"errors", "model", "labels", "dates", "subscribe", "loader", "ledger", "state", "atomic", "store",
-            "ics", "tzrules", "geo", "vcard", "listing", "qr", "atom"}
+            "ics", "tzrules", "geo", "vcard", "listing", "qr", "atom", "changelog"}
 PURE = {"errors", "model"}
 
 
