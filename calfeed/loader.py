@@ -886,7 +886,7 @@ class _Reader:
         if node is None:
             return None
         value = self.string(node, what)
-        if value is not None and not (value.isdigit() and 1 <= int(value) <= maximum):
+        if value is not None and not (value.isascii() and value.isdigit() and 1 <= int(value) <= maximum):
             self.error(node, f"{what} '{value}' is not a whole number from 1 to {maximum}")
             return None
         return int(value) if value is not None else None
@@ -1107,6 +1107,8 @@ def _rule_problem(parts: dict[str, str]) -> str:
         return "a series repeats at most once a day; its time of day comes from 'start'"
     if {"UNTIL", "COUNT"} <= set(parts):
         return "it has both UNTIL and COUNT"
+    if not parts.get("COUNT", "0").isascii():  # "²" is a digit to isdigit, not to int
+        return "COUNT is not a whole number"
     if parts.get("COUNT", "").isdigit() and int(parts["COUNT"]) > MAX_COUNT:
         return f"COUNT is over {MAX_COUNT}"
     return ""

@@ -255,6 +255,11 @@ L = FIRST_EVENT_LINE + 4  # the first line after 'start:' in series()
         pytest.param("repeat: {every: week}\nchanges:\n  2020-01-14: {location: växjö}\n", L + 2,
                      "unknown location 'växjö'", id="change to an unknown place"),
         pytest.param("repeat: {every: week}\nchanges:\n  2020-01-14: {}\n", L + 2, "changes nothing", id="empty change"),
+        pytest.param("repeat: {every: week, interval: ²}\n", L, "'interval' '²' is not a whole number from 1 to 1000",
+                     id="superscript interval"),
+        pytest.param("repeat: {every: week, count: ³}\n", L, "'count' '³' is not a whole number", id="superscript count"),
+        pytest.param("rrule: FREQ=WEEKLY;COUNT=²\n", L, "the rrule 'FREQ=WEEKLY;COUNT=²' is malformed",
+                     id="superscript COUNT"),
     ],
 )  # fmt: skip
 def test_each_series_mistake_is_reported_with_its_line(body, line, words):
