@@ -1,5 +1,5 @@
-"""The ``calfeed`` command for staff and operators: check the events file, add ids, print the
-schema, serve the site.
+"""The ``calfeed`` command for staff and operators: check the events file, add ids, import events,
+print the schema, serve the site.
 
 Layer: cli. The only place besides the web layer that decides exit codes.
 """
@@ -7,6 +7,7 @@ Layer: cli. The only place besides the web layer that decides exit codes.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import sys
 from dataclasses import replace
@@ -20,8 +21,10 @@ import yaml
 from .atomic import write_atomically
 from .errors import ConfigError, EventsFileError
 from .ics import size_warnings
+from .importing import SourceError
 from .loader import MAX_BYTES, Result, check_file
 from .loader import check as check_text
+from .model import EVENT_TYPES
 
 
 @click.group()
@@ -150,20 +153,139 @@ def _starts_its_line(text: str, index: int) -> bool:
     return text[text.rfind("\n", 0, index) + 1 : index].strip(" \ufeff") == ""
 
 
-def _verify_same_events(new_text: str, name: str, before: Result) -> None:
-    """Refuse to write unless the new file is valid, has every id, and means the same events."""
+def _verify_same_events(new_text: str, name: str, before: Result, *, added: tuple[str, ...] = (),
+                        changed: tuple[str, ...] = (), doing: str = "adding ids") -> None:  # fmt: skip
+    """Refuse to write unless the new file is valid and means the same events as before, plus ``added``:
+    every event but those ``changed`` exactly as it was and, when ids are added, none left without one."""
     after = check_text(new_text, name)
     assert before.schedule is not None
-    same = after.schedule is not None and [e.id for e in after.schedule.events] == [
-        e.id for e in before.schedule.events
-    ]
-    if not same or any("has no 'id'" in p.message for p in after.warnings):
-        raise click.ClickException(f"{name}: adding ids would change the file's meaning; nothing written")
+    old = {e.id: replace(e, line=0) for e in before.schedule.events}
+    new = {e.id: replace(e, line=0) for e in after.schedule.events} if after.schedule is not None else None
+    same = new is not None and sorted(new) == sorted([*old, *added]) and all(
+        new[i] == event for i, event in old.items() if i not in changed)
+    idless = [p for p in after.warnings if "has no 'id'" in p.message]
+    if not same or (idless and not added):
+        raise click.ClickException(f"{name}: {doing} would change the file's meaning; nothing written")
 
 
 def _replace(path: Path, data: bytes) -> None:
     """Write by rename, so the running site never reads a half-written file."""
     write_atomically(path, data, mode=path.stat().st_mode & 0o7777)
+
+
+@main.command("import")
+@click.argument("source")
+@click.option("--into", default="events.yaml", show_default=True, type=click.Path(dir_okay=False),
+              help="The events file to add the events to.")  # fmt: skip
+@click.option("--project", default="", help="Project key for the events whose source names none.")
+@click.option("--type", "kind", type=click.Choice(EVENT_TYPES), default=None,
+              help="Type for the events whose source names none (default: meeting).")  # fmt: skip
+@click.option("--update", type=click.Choice(["keep", "overwrite"]), default="keep", show_default=True,
+              help="Events imported before (same id): keep them as edited, or overwrite them with the source.")  # fmt: skip
+@click.option("--no-new-locations", is_flag=True, help="Add no location: events at unknown places get none.")
+@click.option("--place", "place_map", multiple=True, metavar="TEXT=KEY",
+              help="Take the place TEXT of the source as the location KEY (may be repeated).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show what would change (a diff) and the problems; write nothing.")
+def import_events(source: str, into: str, project: str, kind: str | None, update: str, no_new_locations: bool,
+                  place_map: tuple[str, ...], dry_run: bool) -> None:  # fmt: skip
+    """Add the events of SOURCE to the events file: an .ics file, an https:// address of an .ics feed,
+    or a CSV file (a spreadsheet; see docs/import-mall.csv).
+
+    Each event gets an id from the source's UID, so importing again updates nothing twice: events
+    imported before are kept as they were edited (or replaced with --update=overwrite). Nothing is
+    written unless the result passes 'calfeed check'; comments and everything else stay as they were.
+    """
+    from .importing import csv_source, fetch, ics_source
+    from .importing.fit import Fitter
+    from .importing.places import Places
+    from .importing.plan import plan
+
+    path = Path(into)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {into}: {exc.strerror or exc}") from None
+    before = check_text(data, into)
+    if before.schedule is None:
+        for problem in before.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{into}: fix the errors first; nothing imported")
+    schedule = before.schedule
+    if project and project not in schedule.projects:
+        close = difflib.get_close_matches(project, list(schedule.projects), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(schedule.projects) or 'none'}"
+        raise click.ClickException(f"--project: {into} has no project '{project}' ({hint})")
+    mapping = {}
+    for item in place_map:
+        text, equals, key = item.rpartition("=")
+        if not equals or not text.strip() or key.strip() not in schedule.locations:
+            raise click.ClickException(f"--place '{item}': write TEXT=KEY with KEY one of {', '.join(schedule.locations)}")
+        mapping[text.strip()] = key.strip()
+    name = source if fetch.is_url(source) else Path(source).name
+    skipped: list[str] = []
+    dropped: dict[str, int] = {}
+    text = data.decode("utf-8")  # valid: check_text decoded it; a BOM stays in the text as U+FEFF
+    try:
+        raw = fetch.read(source)
+        if not fetch.is_url(source) and (source.lower().endswith(".csv") or not raw.lstrip(b"\xef\xbb\xbf \r\n")
+                                         .upper().startswith(b"BEGIN:VCALENDAR")):  # fmt: skip
+            incoming = csv_source.read_csv(raw, name, projects=dict(schedule.projects))
+        else:
+            parsed = ics_source.read_ics(raw, name)
+            incoming, skipped, dropped = parsed.events, parsed.skipped, dict(parsed.dropped)
+        places = Places(schedule.locations, schedule.calendar.timezone, create=not no_new_locations, mapping=mapping)
+        fitter = Fitter(places, project=project, kind=kind or "")
+        result = plan(text, incoming, fitter, update=update)
+    except SourceError as exc:
+        raise click.ClickException(f"{exc}\nnothing imported; {into} is unchanged") from None
+    except (ValueError, TypeError, ArithmeticError, LookupError, RecursionError) as exc:  # never a traceback
+        raise click.ClickException(f"{name} cannot be imported ({exc.__class__.__name__}: {str(exc)[:200]}); "
+                                   f"{into} is unchanged") from None  # fmt: skip
+    after = check_text(result.text, into)
+    report = _import_report(into, result, fitter, places, skipped, dropped, update)
+    if dry_run:
+        diff = difflib.unified_diff(text.splitlines(keepends=True), result.text.splitlines(keepends=True),
+                                    into, f"{into} (after the import)")  # fmt: skip
+        click.echo("".join(line if line.endswith("\n") else line + "\n" for line in diff), nl=False)
+    for line in report:
+        click.echo(line)
+    if after.schedule is None:
+        for problem in after.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{into} would not pass 'calfeed check' after the import "
+                                   f"({_count(len(after.errors), 'error')} above, at the lines of the imported file"
+                                   f"{'' if dry_run else ' that --dry-run shows'}); nothing written")  # fmt: skip
+    if dry_run:
+        click.echo(f"dry run: nothing written to {into}")
+        return
+    if result.text == text:
+        click.echo(f"{into}: nothing to change")
+        return
+    _verify_same_events(result.text, into, before, added=tuple(result.added), changed=tuple(result.updated),
+                        doing="the import")  # fmt: skip
+    _replace(path, result.text.encode("utf-8"))
+    click.echo(f"{into}: written")
+
+
+def _import_report(into: str, result: Any, fitter: Any, places: Any, skipped: list[str],
+                   dropped: dict[str, int], update: str) -> list[str]:  # fmt: skip
+    """What the import does, what it could not do and what it left out, one line each."""
+    kept = (f"{len(result.kept)} already in the file kept as they are" + (" (--update=overwrite replaces them)"
+            if result.differing else "") if update == "keep" else f"{len(result.kept)} unchanged")  # fmt: skip
+    counts = [f"{_count(len(result.added), 'event')} added", f"{len(result.updated)} updated", kept,
+              _count(len(result.locations), "new location")]  # fmt: skip
+    lines = [f"{into}: " + ", ".join(counts)]
+    if result.differing:
+        lines.append(f"  kept as edited, though the source differs: {', '.join(result.differing)}")
+    lines += [f"  {note}" for note in places.notes + fitter.notes]
+    if fitter.defaulted:
+        lines.append(f"  {_count(len(fitter.defaulted), 'event')} without a type in the source got type 'meeting' "
+                     "(--type sets another)")  # fmt: skip
+    lines += [f"  skipped: {line}" for line in skipped]
+    if dropped:
+        lines.append("  not carried over (the events file has no place for them): " +
+                     ", ".join(f"{key} ({n})" for key, n in sorted(dropped.items())))  # fmt: skip
+    return lines
 
 
 def schema_text() -> str:
