@@ -227,8 +227,7 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
     text = data.decode("utf-8")  # valid: check_text decoded it; a BOM stays in the text as U+FEFF
     try:
         raw = fetch.read(source)
-        if not fetch.is_url(source) and (source.lower().endswith(".csv") or not raw.lstrip(b"\xef\xbb\xbf \r\n")
-                                         .upper().startswith(b"BEGIN:VCALENDAR")):  # fmt: skip
+        if _is_csv(source, raw):
             incoming = csv_source.read_csv(raw, name, projects=dict(schedule.projects))
         else:
             parsed = ics_source.read_ics(raw, name)
@@ -238,7 +237,7 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
         result = plan(text, incoming, fitter, update=update)
     except SourceError as exc:
         raise click.ClickException(f"{exc}\nnothing imported; {into} is unchanged") from None
-    except (ValueError, TypeError, ArithmeticError, LookupError, RecursionError) as exc:  # never a traceback
+    except (ValueError, TypeError, AttributeError, ArithmeticError, LookupError, RecursionError) as exc:  # never a traceback
         raise click.ClickException(f"{name} cannot be imported ({exc.__class__.__name__}: {str(exc)[:200]}); "
                                    f"{into} is unchanged") from None  # fmt: skip
     after = check_text(result.text, into)
@@ -265,6 +264,14 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
                         doing="the import")  # fmt: skip
     _replace(path, result.text.encode("utf-8"))
     click.echo(f"{into}: written")
+
+
+def _is_csv(source: str, data: bytes) -> bool:
+    """A spreadsheet by its name (.csv, .txt), an iCalendar file by its name or its first line."""
+    if "://" in source[:12] or source.lower().endswith((".ics", ".ical", ".ifb", ".vcs")):
+        return False
+    return source.lower().endswith((".csv", ".txt")) or not data.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(
+        b"BEGIN:VCALENDAR")
 
 
 def _import_report(into: str, result: Any, fitter: Any, places: Any, skipped: list[str],

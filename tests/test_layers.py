@@ -33,3 +33,10 @@ def test_model_and_errors_do_no_io_and_import_no_upper_layer():
         found = imports(PACKAGE / f"{name}.py")
         assert not found & {"os", "pathlib", "yaml", "icalendar", "io"}, name
         assert not any(n in (".loader", ".ics", ".store", ".ledger") for n in found), name
+
+
+def test_the_import_package_imports_no_flask_and_nothing_of_the_web_or_cli():
+    for path in (PACKAGE / "importing").glob("*.py"):
+        found = imports(path)
+        assert not any(n.split(".")[0] in ("flask", "werkzeug") for n in found), path.name
+        assert not any(n.startswith(("..web", "..cli", ".web", ".cli")) for n in found), path.name

@@ -26,9 +26,11 @@ def is_url(source: str) -> bool:
     return "://" in source[:12]
 
 
-def read(source: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
+def read(source: str, *, max_bytes: int | None = None, timeout: float | None = None,
          context: ssl.SSLContext | None = None) -> bytes:  # fmt: skip
-    """The bytes of ``source``, a path or an address."""
+    """The bytes of ``source``, a path or an address (limits: ``MAX_BYTES`` and ``TIMEOUT``)."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    timeout = TIMEOUT if timeout is None else timeout
     if is_url(source):
         return read_url(source, max_bytes=max_bytes, timeout=timeout, context=context)
     return read_file(Path(source), max_bytes=max_bytes)
@@ -56,6 +58,7 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         target = urlsplit(newurl)
         if target.scheme != "https" or (target.hostname or "").lower() != self.host:
+            fp.close()  # urllib closes the answer it follows, not one refused here
             raise SourceError(f"{req.full_url} redirects to {newurl}: only a redirect to https on {self.host} "
                               "is followed; import the final address if you trust it")  # fmt: skip
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -91,6 +94,7 @@ def read_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
     except SourceError:
         raise
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the connection of the answer
         raise SourceError(f"{url} answered {exc.code} {exc.reason}; check the address") from None
     except TimeoutError:
         raise SourceError(f"{url} did not answer within {timeout:g} seconds") from None

@@ -169,34 +169,37 @@ def _ensure_newline(text: str, index: int, newline: str) -> tuple[str, int]:
 
 def insert(text: str, root: Any, style: Style, events: list[str], locations: list[str]) -> str:
     """``text`` with the event blocks appended to ``events:`` and the location blocks to ``locations:``."""
-    edits: list[tuple[int, str]] = []
+    edits: list[tuple[int, int, str]] = []  # (where, how many characters it replaces, the new text)
     found = section(root, "events")
     if found is None:
         raise SourceError("the events file has no 'events:' section")
     key, value = found
+    gap = style.newline if style.blank else ""
     if events:
-        if isinstance(value, yaml.SequenceNode) and value.flow_style:
+        if isinstance(value, yaml.SequenceNode) and value.value and value.flow_style:
             raise SourceError("'events:' is written as a [ … ] list; write it as lines starting with '- ' to import")
         if isinstance(value, yaml.SequenceNode) and value.value:
-            at = content_end(text, value.value[-1])
-            joined = (style.newline if style.blank else "").join(events)
-            edits.append((at, (style.newline if style.blank else "") + joined))
-        else:  # 'events:' with nothing under it yet
-            edits.append((_after_key_line(text, key), (style.newline if style.blank else "").join(events)))
+            edits.append((content_end(text, value.value[-1]), 0, gap + gap.join(events)))
+        else:  # 'events:' with nothing, or an empty [], under it yet
+            if isinstance(value, yaml.SequenceNode):
+                edits.append((value.start_mark.index, value.end_mark.index - value.start_mark.index, ""))
+            edits.append((_after_key_line(text, key), 0, gap.join(events)))
     if locations:
         places = section(root, "locations")
         if places is None:
             block = "locations:" + style.newline + "".join(locations) + style.newline
-            edits.append((_line_start(text, key.start_mark.index), block))
-        elif isinstance(places[1], yaml.MappingNode) and places[1].flow_style:
+            edits.append((_line_start(text, key.start_mark.index), 0, block))
+        elif isinstance(places[1], yaml.MappingNode) and places[1].value and places[1].flow_style:
             raise SourceError("'locations:' is written as a { … } mapping; write it as indented lines to import")
         elif isinstance(places[1], yaml.MappingNode) and places[1].value:
-            edits.append((content_end(text, places[1].value[-1][1]), "".join(locations)))
+            edits.append((content_end(text, places[1].value[-1][1]), 0, "".join(locations)))
         else:
-            edits.append((_after_key_line(text, places[0]), "".join(locations)))
-    for index, insertion in sorted(edits, key=lambda e: e[0], reverse=True):
+            if isinstance(places[1], yaml.MappingNode):  # an empty {}
+                edits.append((places[1].start_mark.index, places[1].end_mark.index - places[1].start_mark.index, ""))
+            edits.append((_after_key_line(text, places[0]), 0, "".join(locations)))
+    for index, length, insertion in sorted(edits, key=lambda e: e[0], reverse=True):
         text, index = _ensure_newline(text, index, style.newline)
-        text = text[:index] + insertion + text[index:]
+        text = text[:index] + insertion + text[index + length:]
     return text
 
 
