@@ -122,6 +122,12 @@ def test_the_served_feed_has_the_sources_instants_texts_and_occurrences(runner, 
     feed = occurrences(imported_feed(make_app, events))
     assert len(source) == 4 + 13  # 14 Tuesdays from 7 January to 7 April, one skipped, one moved
     assert same_occurrences(feed, source)
+    places = {str(e["SUMMARY"]): (str(e["LOCATION"]), str(e["DESCRIPTION"]))
+              for e in icalendar.Calendar.from_ical(imported_feed(make_app, events)).walk("VEVENT")}  # fmt: skip
+    assert places["Partnermöte Umbrella"][0] == "Kalmar, Sverige"
+    assert "Plats: Regionhuset, Kalmar" in places["Partnermöte Umbrella"][1]  # the building is not lost
+    assert places["Konferens i Gdańsk"][0] == "Gdańsk, Polen" and "Plats:" not in places["Konferens i Gdańsk"][1]
+    assert places["Studiebesök i Gdynia"][0] == "Gdynia, Polen"
     strict_events(make_app(events).test_client().get("/calendar.ics").data)  # the strict parser reads it
 
 

@@ -115,7 +115,8 @@ class Fitter:
         if incoming.status != "confirmed":
             fields["status"] = incoming.status
         description = incoming.description
-        if incoming.place and not location:
+        if incoming.place and (not location or self.places.says_more(incoming.place, location)):
+            # the room, the building, or a place the file does not know: kept where a reader sees it
             description = f"{description}\n\nPlats: {' '.join(incoming.place.split())}".strip()
         url = incoming.url
         if url and not URL.match(url):

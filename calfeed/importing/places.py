@@ -76,6 +76,15 @@ class Places:
             return self.new[key].timezone
         return self.calendar_zone
 
+    def says_more(self, text: str, key: str) -> bool:
+        """Whether the place text says more than the location's name and country ('Regionhuset, Kalmar')."""
+        name = split_country(" ".join(text.split()))[0]
+        known = self.locations.get(key) or self.new.get(key)
+        if known is None:
+            return bool(name)
+        names = (key, known.name.sv, known.name.en) if isinstance(known, Location) else (key, known.name)
+        return slugify(name) not in {slugify(n) for n in names if n}
+
     def resolve(self, text: str, origin: str, *, add: bool = True) -> str:
         """The location key for ``text``, or '' when the event is left without a place."""
         text = " ".join(text.split())
