@@ -181,7 +181,7 @@ def _replace(path: Path, data: bytes) -> None:
 @click.option("--type", "kind", type=click.Choice(EVENT_TYPES), default=None,
               help="Type for the events whose source names none (default: meeting).")  # fmt: skip
 @click.option("--update", type=click.Choice(["keep", "overwrite"]), default="keep", show_default=True,
-              help="Events imported before (same id): keep them as edited, or overwrite them with the source.")  # fmt: skip
+              help="Events imported before (same id): keep them as edited, or overwrite them.")  # fmt: skip
 @click.option("--no-new-locations", is_flag=True, help="Add no location: events at unknown places get none.")
 @click.option("--place", "place_map", multiple=True, metavar="TEXT=KEY",
               help="Take the place TEXT of the source as the location KEY (may be repeated).")  # fmt: skip
@@ -219,7 +219,8 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
     for item in place_map:
         text, equals, key = item.rpartition("=")
         if not equals or not text.strip() or key.strip() not in schedule.locations:
-            raise click.ClickException(f"--place '{item}': write TEXT=KEY with KEY one of {', '.join(schedule.locations)}")
+            known = ", ".join(schedule.locations)
+            raise click.ClickException(f"--place '{item}': write TEXT=KEY with KEY one of {known}")
         mapping[text.strip()] = key.strip()
     name = source if fetch.is_url(source) else Path(source).name
     skipped: list[str] = []
@@ -237,7 +238,8 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
         result = plan(text, incoming, fitter, update=update)
     except SourceError as exc:
         raise click.ClickException(f"{exc}\nnothing imported; {into} is unchanged") from None
-    except (ValueError, TypeError, AttributeError, ArithmeticError, LookupError, RecursionError) as exc:  # never a traceback
+    except (ValueError, TypeError, AttributeError, ArithmeticError, LookupError, RecursionError) as exc:
+        # a source no check above foresaw: still a message, never a traceback
         raise click.ClickException(f"{name} cannot be imported ({exc.__class__.__name__}: {str(exc)[:200]}); "
                                    f"{into} is unchanged") from None  # fmt: skip
     after = check_text(result.text, into)

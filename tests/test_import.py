@@ -306,10 +306,15 @@ def https_server(ca: trustme.CA, routes: dict[str, tuple[int, dict[str, str], by
             status, headers, body = routes.get(self.path, (404, {}, b"not found"))
             self.send_response(status)
             for name, value in headers.items():
-                self.send_header(name, value.replace("{port}", str(self.server.server_address[1])))
-            self.send_header("Content-Length", str(len(body)))
+                if value:
+                    self.send_header(name, value.replace("{port}", str(self.server.server_address[1])))
+            if "Content-Length" not in headers:  # "" leaves it out: the body ends where the connection does
+                self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (ConnectionError, ssl.SSLError):
+                pass  # the client stopped reading, as it should past its limit
 
         def log_message(self, *args: object) -> None:
             pass
@@ -352,6 +357,8 @@ HOSTILE_ANSWERS = {
     "/missing.ics": ((404, {}, b"gone"), "answered 404"),
     "/page.ics": ((200, {"Content-Type": "text/html"}, b"<html>Logga in</html>"), "is not an iCalendar file"),
     "/huge.ics": ((200, {}, b"BEGIN:VCALENDAR\r\n" + b"X-PAD:" + b"x" * 6_000_000), "is larger than 5,000,000 bytes"),
+    "/huge-unannounced.ics": ((200, {"Content-Length": ""}, b"BEGIN:VCALENDAR\r\n" + b"x" * 6_000_000),
+                              "is larger than 5,000,000 bytes"),
 }  # fmt: skip
 
 

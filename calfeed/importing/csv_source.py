@@ -106,7 +106,7 @@ def read_csv(data: bytes, name: str, *, projects: dict | None = None) -> list[In
                 continue
             if len(events) >= MAX_ROWS:
                 raise SourceError(f"{name} has more than {MAX_ROWS:,} rows; import it in parts")
-            values = {col: cell.strip() for col, cell in zip(columns, cells) if col}
+            values = {col: cell.strip() for col, cell in zip(columns, cells, strict=False) if col}
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
                 problems.append(f"{name}:{line}: the row has more cells than the header has columns "
                                 f"(is a ';' or ',' inside a text without quotes?)")  # fmt: skip
@@ -141,8 +141,8 @@ def _row(values: dict[str, str], where: str, problems: list[str], projects: dict
         problems.append(f"{where}: the title (titel) is empty")
     day = _date(values.get("date", ""), "date (datum)", where, problems)
     last = _date(values["end date"], "end date (slutdatum)", where, problems) if values.get("end date") else None
-    start_time = _time(values["start time"], "start time (starttid)", where, problems) if values.get("start time") else None
-    end_time = _time(values["end time"], "end time (sluttid)", where, problems) if values.get("end time") else None
+    start_time = _time(values.get("start time", ""), "start time (starttid)", where, problems)
+    end_time = _time(values.get("end time", ""), "end time (sluttid)", where, problems)
     kind = word(values.get("type", ""), TYPE_WORDS) if values.get("type") else ""
     if values.get("type") and not kind:
         close = difflib.get_close_matches(values["type"].lower(), list(TYPE_WORDS), n=1)
@@ -205,6 +205,8 @@ def _date(text: str, what: str, where: str, problems: list[str]) -> dt.date | No
 
 
 def _time(text: str, what: str, where: str, problems: list[str]) -> dt.time | None:
+    if not text:
+        return None
     match = _TIME.match(text)
     if match:
         hour, minute, second = (int(g or 0) for g in match.groups())

@@ -106,6 +106,6 @@ def read_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
         if isinstance(reason, TimeoutError):
             raise SourceError(f"{url} did not answer within {timeout:g} seconds") from None
         raise SourceError(f"{url} cannot be reached: {getattr(reason, 'strerror', None) or reason}") from None
-    except (OSError, ValueError, http.client.HTTPException) as exc:  # a connection cut off mid-answer, a malformed answer
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # cut off mid-answer, or malformed
         raise SourceError(f"{url}: the answer could not be read ({exc.__class__.__name__}: {exc})") from None
 

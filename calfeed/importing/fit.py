@@ -161,8 +161,8 @@ class Fitter:
         apart = [o for o in series.overrides if (o.title, o.description, o.url, o.all_day) !=
                  (incoming.title, incoming.description, incoming.url, incoming.all_day)]  # fmt: skip
         kept = tuple(o for o in series.overrides if o not in apart)
-        main = replace(incoming, series=replace(series, overrides=kept,
-                                                exdates=series.exdates + tuple(o.recurrence_id for o in apart)))  # fmt: skip
+        skipped = series.exdates + tuple(o.recurrence_id for o in apart)
+        main = replace(incoming, series=replace(series, overrides=kept, exdates=skipped))
         zones = [self.places.zone(location)]
         if not incoming.all_day and incoming.zone and incoming.zone not in zones and incoming.zone != "UTC":
             zones.append(incoming.zone)  # the source's own zone, written as the event's 'timezone:'
@@ -261,7 +261,7 @@ class Fitter:
             new_start = aware(override.start, tz)
             new_end = aware(override.end or override.start, tz)
             default_end = (new_start.astimezone(UTC) + (end.astimezone(UTC) - start.astimezone(UTC))).astimezone(tz)
-        place = self.places.resolve(override.place, override.origin, add=add) if override.place != main.place else location
+        place = location if override.place == main.place else self.places.resolve(override.place, override.origin, add=add)
         change = Change(
             day,
             start=None if same(new_start, original) else new_start,
@@ -276,7 +276,7 @@ class Fitter:
         if found is None:
             if add:
                 self.notes.append(f"{incoming.origin}: NOT IMPORTED: a series without end (or over {MAX_COUNT} "
-                                  "occurrences) that the events file cannot say; add it by hand with 'repeat:'")  # fmt: skip
+                                  "occurrences) that the events file cannot say; add it with 'repeat:'")  # fmt: skip
             return []
         return [self.single(replace(o, key=f"{incoming.key}/{stamp(o.recurrence_id)}", series=None, recurrence_id=None),
                             self.places.resolve(o.place, o.origin, add=add), add) for o in found]  # fmt: skip
@@ -428,7 +428,8 @@ def change_fields(change: Change, start: Moment) -> dict[str, str]:
         fields["start"] = when(change.start) if isinstance(change.start, dt.datetime) else change.start.isoformat()
     if change.end is not None:
         day = change.start or change.date
-        on_day = isinstance(change.end, dt.datetime) and change.end.date() == (day.date() if isinstance(day, dt.datetime) else day)
+        first = day.date() if isinstance(day, dt.datetime) else day
+        on_day = isinstance(change.end, dt.datetime) and change.end.date() == first
         fields["end"] = (clock(change.end) if on_day else when(change.end)) if isinstance(change.end, dt.datetime) \
             else change.end.isoformat()  # fmt: skip
     if change.location:
@@ -446,7 +447,8 @@ def repeat_fields(rule: dict[str, str], until: dt.date | None) -> dict[str, Any]
         set(rule) <= {"FREQ", "INTERVAL", "BYDAY", "COUNT", "WKST"}
         and all(d and (not d.group(1) or (ordinal_ok and d.group(1).lstrip("+") in _ORDINALS)) for d in days)
         # the week start only matters for a series every n weeks on several days
-        and (rule.get("WKST", "MO") == "MO" or rule["FREQ"] != "WEEKLY" or rule.get("INTERVAL", "1") == "1" or len(days) < 2)
+        and (rule.get("WKST", "MO") == "MO" or rule["FREQ"] != "WEEKLY" or rule.get("INTERVAL", "1") == "1"
+             or len(days) < 2)
     )  # fmt: skip
     if not plain:
         text = ";".join(f"{k}={v}" for k, v in sorted(rule.items(), key=lambda kv: kv[0] != "FREQ"))

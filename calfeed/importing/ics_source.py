@@ -132,7 +132,8 @@ def _event(component: icalendar.Event, origin: str, title: str, default_zone: st
             return "it changes this and all later occurrences (RANGE=THISANDFUTURE), which cannot be imported"
     return Incoming(
         key=uid, origin=origin, title=title, start=start, end=end if end != start or not _is_date(start) else None,
-        place=_text(component.get("LOCATION")), type=_category(component), description=_text(component.get("DESCRIPTION")),
+        place=_text(component.get("LOCATION")), type=_category(component),
+        description=_text(component.get("DESCRIPTION")),
         url=_text(component.get("URL")), status=status, zone=zone, recurrence_id=recurrence_id,
         series=_series(component, default_zone),
     )  # fmt: skip

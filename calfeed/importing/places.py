@@ -102,14 +102,15 @@ class Places:
             if slugify(location.name) == slugify(name):
                 return location.key
         similar = difflib.get_close_matches(slugify(name), list(self._names), n=1, cutoff=0.75)
-        hint = f" Did you mean '{self._names[similar[0]]}'? Then run again with --place '{text}={self._names[similar[0]]}'." if similar else ""
+        close = self._names[similar[0]] if similar else ""
+        hint = f" Did you mean '{close}'? Then run again with --place '{text}={close}'." if close else ""
         if not self.create or not country:
             if add and text not in self._noted:
                 self._noted.add(text)
                 why = ("--no-new-locations" if self.create is False else
                        "no country can be read from it (end the place with e.g. ', Poland' or ', PL')")  # fmt: skip
                 self.notes.append(f"{origin}: the place '{text}' is not a location of the file and is not added "
-                                  f"({why}); the event has no place and its description keeps the text.{hint}")  # fmt: skip
+                                  f"({why}); the event has no place, its description keeps the text.{hint}")  # fmt: skip
             return ""
         key = self._free_key(slugify(name) or "plats")
         if add:

@@ -50,7 +50,8 @@ def style_of(text: str, root: Any) -> Style:
     if found is not None and isinstance(found[1], yaml.SequenceNode) and block:
         dash = _dash_column(text, block[0])
         key = block[0].value[0][0].start_mark.column
-        nested = [v for i in block for _, v in i.value if isinstance(v, yaml.MappingNode) and not v.flow_style and v.value]
+        nested = [v for i in block for _, v in i.value
+                  if isinstance(v, yaml.MappingNode) and not v.flow_style and v.value]  # fmt: skip
         if nested:
             step = max(nested[0].value[0][0].start_mark.column - key, 1)
         if len(items) > 1:
@@ -115,7 +116,8 @@ def location_block(location: NewLocation, style: Style) -> str:
     pad = " " * (style.location + style.step)
     out = [f"{' ' * style.location}{location.key}:", f"{pad}name: {scalar(location.name)}",
            f"{pad}country: {location.country}",
-           f"{pad}# TODO: coordinates: [latitude, longitude] (added by calfeed import from {json.dumps(location.text, ensure_ascii=False)})"]  # fmt: skip
+           f"{pad}# TODO: coordinates: [latitude, longitude] (added by calfeed import from "
+           f"{json.dumps(location.text, ensure_ascii=False)})"]  # fmt: skip
     return "".join(line + style.newline for line in out)
 
 
