@@ -154,10 +154,11 @@ def _starts_its_line(text: str, index: int) -> bool:
 
 
 def _verify_same_events(new_text: str, name: str, before: Result, *, added: tuple[str, ...] = (),
-                        changed: tuple[str, ...] = (), doing: str = "adding ids") -> None:  # fmt: skip
+                        changed: tuple[str, ...] = (), doing: str = "adding ids",
+                        after: Result | None = None) -> None:  # fmt: skip
     """Refuse to write unless the new file is valid and means the same events as before, plus ``added``:
     every event but those ``changed`` exactly as it was and, when ids are added, none left without one."""
-    after = check_text(new_text, name)
+    after = after or check_text(new_text, name)  # the caller's check of exactly new_text, if it made one
     assert before.schedule is not None
     old = {e.id: replace(e, line=0) for e in before.schedule.events}
     new = {e.id: replace(e, line=0) for e in after.schedule.events} if after.schedule is not None else None
@@ -263,7 +264,7 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
         click.echo(f"{into}: nothing to change")
         return
     _verify_same_events(result.text, into, before, added=tuple(result.added), changed=tuple(result.updated),
-                        doing="the import")  # fmt: skip
+                        doing="the import", after=after)  # fmt: skip
     _replace(path, result.text.encode("utf-8"))
     click.echo(f"{into}: written")
 

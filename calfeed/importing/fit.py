@@ -261,7 +261,9 @@ class Fitter:
             new_start = aware(override.start, tz)
             new_end = aware(override.end or override.start, tz)
             default_end = (new_start.astimezone(UTC) + (end.astimezone(UTC) - start.astimezone(UTC))).astimezone(tz)
-        place = location if override.place == main.place else self.places.resolve(override.place, override.origin, add=add)
+        place = location
+        if override.place != main.place:
+            place = self.places.resolve(override.place, override.origin, add=add)
         change = Change(
             day,
             start=None if same(new_start, original) else new_start,

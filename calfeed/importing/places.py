@@ -110,7 +110,8 @@ class Places:
                 why = ("--no-new-locations" if self.create is False else
                        "no country can be read from it (end the place with e.g. ', Poland' or ', PL')")  # fmt: skip
                 self.notes.append(f"{origin}: the place '{text}' is not a location of the file and is not added "
-                                  f"({why}); the event has no place, its description keeps the text.{hint}")  # fmt: skip
+                                  f"({why}); the event has no place, its description keeps the text."
+                                  f"{hint}")  # fmt: skip
             return ""
         key = self._free_key(slugify(name) or "plats")
         if add:
