@@ -244,7 +244,7 @@ RRULE:FREQ=HOURLY;COUNT=3
 RDATE;TZID=Europe/Stockholm:20200305T150000
 END:VEVENT""")
     assert result.exit_code == 0, result.output
-    assert "it has extra dates (RDATE); imported as its single occurrences" in result.output
+    assert "it has extra dates (RDATE); imported as its 4 single occurrences" in result.output
     assert len(check(path.read_bytes()).schedule.events) == 4
     assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
 
@@ -282,10 +282,27 @@ END:VEVENT""")
     assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
 
 
+def test_a_series_until_the_year_9999_is_a_series_without_end(runner, tmp_path, make_app):
+    path, source, result = import_ics(runner, tmp_path, "BEGIN:VEVENT\nUID:y\nSUMMARY:Årsmöte\n"
+                                      "DTSTART;VALUE=DATE:20200312\nRRULE:FREQ=YEARLY;UNTIL=99991231\nEND:VEVENT")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "    repeat:\n      every: year\n" in path.read_text(encoding="utf-8") and "until" not in path.read_text()
+    assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
+
+
+def test_a_time_in_the_hour_that_repeats_in_autumn_keeps_its_instant(runner, tmp_path, make_app):
+    path, source, result = import_ics(runner, tmp_path, "BEGIN:VEVENT\nUID:f\nSUMMARY:Natt\n"
+                                      "DTSTART:20201025T013000Z\nDTEND:20201025T020000Z\nEND:VEVENT")  # fmt: skip
+    assert result.exit_code == 0, result.output  # 02:30 Stockholm time comes twice; this is the second
+    assert "    timezone: UTC\n" in path.read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith(MINIMAL.replace("events: []\n", "events:\n"))
+    assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
+
+
 def test_an_endless_series_the_format_cannot_say_is_reported_not_imported(runner, tmp_path):
     path, _, result = import_ics(runner, tmp_path, "BEGIN:VEVENT\nUID:e\nSUMMARY:Varje timme\n"
                                  "DTSTART:20200302T090000Z\nRRULE:FREQ=HOURLY\nEND:VEVENT")  # fmt: skip
-    assert "NOT IMPORTED: a series without end" in result.output
+    assert "NOT IMPORTED: it repeats hourly, more often than once a day, and it has no end" in result.output
     assert path.read_text(encoding="utf-8") == MINIMAL
 
 

@@ -23,13 +23,14 @@ from dateutil.rrule import rruleset, rrulestr
 
 from ..labels import TYPE_NAMES
 from ..loader import _URL as URL  # the loader's own rule for a url value
+from ..loader import MAX_YEAR
 from ..model import EVENT_TYPES, STATUSES, Event, Text
 from ..recurrence import END_OF_DAY, MAX_COUNT, Change, Recurrence, occurrences, occurs_on, wall_clock
 from .incoming import Incoming, Moment, Series
 from .places import Places
 
 UTC = dt.timezone.utc
-ENDLESS_CHECKED = 200  # occurrences of a series without end compared with the source
+CHECKED = 200  # occurrences of a long series, or one without end, compared with the source
 TYPE_WORDS = {
     **{kind: kind for kind in EVENT_TYPES},
     **{names[0].sv.lower(): kind for kind, names in TYPE_NAMES.items()},
@@ -81,6 +82,7 @@ class Fitter:
         self.kind = kind
         self.notes: list[str] = []
         self.defaulted: list[str] = []  # events that got the default type
+        self.why = ""  # why the last series could not be written as one
 
     # -- one event -----------------------------------------------------------------------------
 
@@ -183,8 +185,7 @@ class Fitter:
                                   "time zones", add)  # fmt: skip
 
     def _note_singles(self, incoming: Incoming, why: str, add: bool) -> None:
-        if add:
-            self.notes.append(f"{incoming.origin}: {why}; imported as its single occurrences")
+        self.why = why  # said by singles(), with what became of the series
         return None
 
     def express(self, main: Incoming, location: str, zone: str, *, add: bool) -> dict[str, Any] | None:
@@ -192,9 +193,13 @@ class Fitter:
         series = main.series
         assert series is not None
         tz = zoneinfo.ZoneInfo(zone)
-        source = source_occurrences(main, ENDLESS_CHECKED if endless(series) else MAX_COUNT, cut=endless(series))
+        if isinstance(series.until, dt.date) and series.until.year > MAX_YEAR:  # "UNTIL=99991231": no end
+            series = replace(series, until=None)
+            main = replace(main, series=series)
+        source = source_occurrences(main, CHECKED, cut=True)  # enough to tell two rules apart
         if not source:
             return None
+        shortened = source_occurrences(main, CHECKED) is None
         start: Moment = main.start if main.all_day else aware(main.start, tz)
         end: Moment = (main.end or main.start) if main.all_day else aware(main.end or main.start, tz)
         if not main.all_day and not (exact(start, tz) and exact(end, tz)):
@@ -222,11 +227,11 @@ class Fitter:
                       recurrence=recurrence)  # fmt: skip
         first = local_day(source[0].start, tz) - dt.timedelta(days=2)
         last = max(local_day(o.end or o.start, tz) for o in source) + dt.timedelta(days=2)
-        if endless(series):
+        if shortened:
             last = local_day(source[-1].recurrence_id, tz)
             source = [o for o in source if local_day(o.recurrence_id, tz) <= last]
         ours = occurrences(probe, first, last, tz)
-        if endless(series):
+        if shortened:
             ours = [o for o in ours if (o.recurrence_id.date() if isinstance(o.recurrence_id, dt.datetime)
                                         else o.recurrence_id) <= last]  # fmt: skip
         theirs = [(o.start, o.end or o.start, o.status, self.places.resolve(o.place, o.origin, add=False) if
@@ -277,9 +282,11 @@ class Fitter:
         found = source_occurrences(incoming, MAX_COUNT)
         if found is None:
             if add:
-                self.notes.append(f"{incoming.origin}: NOT IMPORTED: a series without end (or over {MAX_COUNT} "
-                                  "occurrences) that the events file cannot say; add it with 'repeat:'")  # fmt: skip
+                self.notes.append(f"{incoming.origin}: NOT IMPORTED: {self.why}, and it has no end (or over "
+                                  f"{MAX_COUNT} occurrences) to import one by one; add it by hand")  # fmt: skip
             return []
+        if add:
+            self.notes.append(f"{incoming.origin}: {self.why}; imported as its {len(found)} single occurrences")
         return [self.single(replace(o, key=f"{incoming.key}/{stamp(o.recurrence_id)}", series=None, recurrence_id=None),
                             self.places.resolve(o.place, o.origin, add=add), add) for o in found]  # fmt: skip
 
@@ -313,10 +320,6 @@ def rule_unsupported(rule: dict[str, str], until: Moment | None) -> str:
     if "COUNT" in rule and not (rule["COUNT"].isdigit() and 1 <= int(rule["COUNT"]) <= MAX_COUNT):
         return f"it repeats more than {MAX_COUNT} times"
     return ""
-
-
-def endless(series: Series) -> bool:
-    return series.until is None and "COUNT" not in series.rule and not series.unsupported
 
 
 def source_occurrences(incoming: Incoming, limit: int, *, cut: bool = False) -> list[Incoming] | None:
@@ -397,7 +400,7 @@ def aware(moment: Moment, tz: dt.tzinfo) -> dt.datetime:
 def exact(moment: dt.datetime, tz: dt.tzinfo) -> bool:
     """Whether writing ``moment``'s local time in ``tz`` reads back as the same instant (it does not
     in the hour that repeats when the clocks go back: the loader takes the first)."""
-    return moment.replace(tzinfo=None).replace(tzinfo=tz).astimezone(UTC) == moment.astimezone(UTC)
+    return moment.replace(tzinfo=None, fold=0).replace(tzinfo=tz).astimezone(UTC) == moment.astimezone(UTC)
 
 
 def same(a: Moment, b: Moment) -> bool:

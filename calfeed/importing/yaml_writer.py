@@ -184,7 +184,7 @@ def insert(text: str, root: Any, style: Style, events: list[str], locations: lis
             edits.append((content_end(text, value.value[-1]), 0, gap + gap.join(events)))
         else:  # 'events:' with nothing, or an empty [], under it yet
             if isinstance(value, yaml.SequenceNode):
-                edits.append((value.start_mark.index, value.end_mark.index - value.start_mark.index, ""))
+                edits.append(_remove_empty(text, value))
             edits.append((_after_key_line(text, key), 0, gap.join(events)))
     if locations:
         places = section(root, "locations")
@@ -197,12 +197,20 @@ def insert(text: str, root: Any, style: Style, events: list[str], locations: lis
             edits.append((content_end(text, places[1].value[-1][1]), 0, "".join(locations)))
         else:
             if isinstance(places[1], yaml.MappingNode):  # an empty {}
-                edits.append((places[1].start_mark.index, places[1].end_mark.index - places[1].start_mark.index, ""))
+                edits.append(_remove_empty(text, places[1]))
             edits.append((_after_key_line(text, places[0]), 0, "".join(locations)))
     for index, length, insertion in sorted(edits, key=lambda e: e[0], reverse=True):
         text, index = _ensure_newline(text, index, style.newline)
         text = text[:index] + insertion + text[index + length:]
     return text
+
+
+def _remove_empty(text: str, node: Any) -> tuple[int, int, str]:
+    """The edit that removes an empty ``[]`` or ``{}`` and the spaces before it."""
+    start = node.start_mark.index
+    while start > 0 and text[start - 1] == " ":
+        start -= 1
+    return (start, node.end_mark.index - start, "")
 
 
 def replace_items(text: str, spans: list[tuple[int, int, str]]) -> str:
