@@ -282,6 +282,29 @@ END:VEVENT""")
     assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
 
 
+def test_a_moved_occurrence_the_rule_does_not_have_is_kept_as_an_event_of_its_own(runner, tmp_path, make_app):
+    path, source, result = import_ics(runner, tmp_path, """
+BEGIN:VEVENT
+UID:w
+SUMMARY:Veckomöte
+DTSTART;TZID=Europe/Stockholm:20200106T090000
+DTEND;TZID=Europe/Stockholm:20200106T100000
+RRULE:FREQ=WEEKLY;COUNT=3
+END:VEVENT
+BEGIN:VEVENT
+UID:w
+RECURRENCE-ID;TZID=Europe/Stockholm:20200108T090000
+SUMMARY:Veckomöte
+DTSTART;TZID=Europe/Stockholm:20200109T090000
+DTEND;TZID=Europe/Stockholm:20200109T100000
+END:VEVENT""")  # 8 January is a Wednesday: no occurrence of the Monday series
+    assert result.exit_code == 0, result.output
+    schedule = check(path.read_bytes()).schedule
+    assert sorted(e.start.day for e in schedule.events) == [6, 9]  # the series, and the event on the 9th
+    assert [e.recurrence.changes for e in schedule.events if e.recurrence] == [()]
+    assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
+
+
 def test_a_series_until_the_year_9999_is_a_series_without_end(runner, tmp_path, make_app):
     path, source, result = import_ics(runner, tmp_path, "BEGIN:VEVENT\nUID:y\nSUMMARY:Årsmöte\n"
                                       "DTSTART;VALUE=DATE:20200312\nRRULE:FREQ=YEARLY;UNTIL=99991231\nEND:VEVENT")  # fmt: skip

@@ -160,10 +160,12 @@ class Fitter:
         if why:
             return self._note_singles(incoming, why, add)
         # An occurrence with another title, text, link or kind of day is its own event; the series skips it.
+        # So is one whose RECURRENCE-ID is no occurrence of the rule: no 'changes:' date can name it.
         apart = [o for o in series.overrides if (o.title, o.description, o.url, o.all_day) !=
-                 (incoming.title, incoming.description, incoming.url, incoming.all_day)]  # fmt: skip
+                 (incoming.title, incoming.description, incoming.url, incoming.all_day)
+                 or not in_rule(incoming, o.recurrence_id)]  # fmt: skip
         kept = tuple(o for o in series.overrides if o not in apart)
-        skipped = series.exdates + tuple(o.recurrence_id for o in apart)
+        skipped = series.exdates + tuple(o.recurrence_id for o in apart if in_rule(incoming, o.recurrence_id))
         main = replace(incoming, series=replace(series, overrides=kept, exdates=skipped))
         zones = [self.places.zone(location)]
         if not incoming.all_day and incoming.zone and incoming.zone not in zones and incoming.zone != "UTC":
@@ -228,7 +230,7 @@ class Fitter:
         first = local_day(source[0].start, tz) - dt.timedelta(days=2)
         last = max(local_day(o.end or o.start, tz) for o in source) + dt.timedelta(days=2)
         if shortened:
-            last = local_day(source[-1].recurrence_id, tz)
+            last = max(local_day(o.recurrence_id, tz) for o in source)
             source = [o for o in source if local_day(o.recurrence_id, tz) <= last]
         ours = occurrences(probe, first, last, tz)
         if shortened:
@@ -322,6 +324,37 @@ def rule_unsupported(rule: dict[str, str], until: Moment | None) -> str:
     return ""
 
 
+def _rule_set(incoming: Incoming, *, exdates: bool = True) -> rruleset:
+    """The series' RRULE, DTSTART and RDATEs (less its EXDATEs) on the wall clock of its start.
+    Raises ValueError, TypeError or OverflowError for a rule dateutil cannot read."""
+    series = incoming.series
+    assert series is not None
+    tz = incoming.start.tzinfo if isinstance(incoming.start, dt.datetime) else None
+    first = wall_clock(incoming.start)
+    rules = rruleset()
+    if series.rule:
+        rule = rrulestr(";".join(f"{k}={v}" for k, v in series.rule.items()), dtstart=first)
+        if series.until is not None and "COUNT" not in series.rule:
+            rule = rule.replace(until=_wall(series.until, tz, END_OF_DAY))
+        rules.rrule(rule)
+    rules.rdate(first)  # RFC 5545: DTSTART is always the first occurrence
+    for moment in series.rdates:
+        rules.rdate(_wall(moment, tz, first.time()))
+    for moment in series.exdates if exdates else ():
+        rules.exdate(_wall(moment, tz, first.time()))
+    return rules
+
+
+def in_rule(incoming: Incoming, moment: Moment | None) -> bool:
+    """Whether ``moment`` is one of the series' occurrences before its EXDATEs: what an override replaces."""
+    tz = incoming.start.tzinfo if isinstance(incoming.start, dt.datetime) else None
+    try:
+        return moment is not None and _wall(moment, tz, wall_clock(incoming.start).time()) in _rule_set(
+            incoming, exdates=False)
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
 def source_occurrences(incoming: Incoming, limit: int, *, cut: bool = False) -> list[Incoming] | None:
     """The occurrences of a series as RFC 5545 defines them (DTSTART always the first, RDATEs added,
     EXDATEs removed, overrides applied), on the wall clock of its start; None past ``limit``
@@ -329,20 +362,8 @@ def source_occurrences(incoming: Incoming, limit: int, *, cut: bool = False) -> 
     series = incoming.series
     assert series is not None
     tz = incoming.start.tzinfo if isinstance(incoming.start, dt.datetime) else None
-    first = wall_clock(incoming.start)
-    rules = rruleset()
     try:
-        if series.rule:
-            rule = rrulestr(";".join(f"{k}={v}" for k, v in series.rule.items()), dtstart=first)
-            if series.until is not None and "COUNT" not in series.rule:
-                rule = rule.replace(until=_wall(series.until, tz, END_OF_DAY))
-            rules.rrule(rule)
-        rules.rdate(first)
-        for moment in series.rdates:
-            rules.rdate(_wall(moment, tz, first.time()))
-        for moment in series.exdates:
-            rules.exdate(_wall(moment, tz, first.time()))
-        originals = list(islice(rules, limit + 1))
+        originals = list(islice(_rule_set(incoming), limit + 1))
     except (ValueError, TypeError, OverflowError):
         return None
     if cut:
@@ -358,6 +379,8 @@ def source_occurrences(incoming: Incoming, limit: int, *, cut: bool = False) -> 
             found.append(replace(override, recurrence_id=rid))
             continue
         found.append(replace(incoming, start=rid, end=_shifted(incoming, rid), series=None, recurrence_id=rid))
+    if not cut:  # an override of no occurrence of the rule is an event of its own: kept, not lost
+        found.extend(o for o in moved.values() if not in_rule(incoming, o.recurrence_id))
     return sorted(found, key=lambda o: _key(o.start))
 
 
