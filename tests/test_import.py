@@ -391,6 +391,13 @@ def test_a_feed_is_imported_from_an_https_address_following_a_redirect_on_the_sa
     assert "5 events added" in result.output
 
 
+def test_a_webcal_address_is_read_as_https(runner, events, trusted):
+    with https_server(trusted, {"/k.ics": (200, {}, OUTLOOK.read_bytes())}) as base:
+        result = run(runner, base.replace("https://", "webcal://") + "/k.ics", "--into", str(events))
+    assert result.exit_code == 0, result.output
+    assert "5 events added" in result.output
+
+
 HOSTILE_ANSWERS = {
     "/moved-away.ics": ((301, {"Location": "https://localhost:{port}/kalender.ics"}, b""), "redirects to https://localhost"),
     "/to-http.ics": ((302, {"Location": "http://127.0.0.1:{port}/kalender.ics"}, b""), "only a redirect to https on 127.0.0.1"),
@@ -463,6 +470,8 @@ HOSTILE_FILES = {
     "latin1.csv": ("titel;datum\r\nMöte i Växjö;2020-01-10\r\n".encode("cp1252"), "is not UTF-8 text"),
     "ambiguous.csv": ("titel;datum\r\nMöte;21/10/2019\r\n".encode(), "ambiguous.csv:2: the date (datum) '21/10/2019' is ambiguous"),
     "unknown-column.csv": ("titel;datum;platts\r\nMöte;2020-01-10;Kalmar\r\n".encode(), "unknown column 'platts' (column 3) (did you mean 'plats'?)"),
+    "twice.csv": ("titel;datum;titel\r\nMöte;2020-01-10;Annat\r\n".encode(), "the column 'titel' (column 3) is given twice"),
+    "stray-quote.csv": ('titel;datum\r\n"Möte "x" i Kalmar;2020-01-10\r\n'.encode(), "stray-quote.csv:2: the row cannot be read"),
     "no-date.csv": ("titel;plats\r\nMöte;Kalmar\r\n".encode(), "the column 'datum' ('date') is missing"),
     "empty.csv": (b"", "is empty"),
     "binary.csv": (b"PK\x03\x04\x00\x00xlsx", "contains NUL bytes"),

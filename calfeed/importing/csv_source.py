@@ -91,6 +91,8 @@ def read_csv(data: bytes, name: str, *, projects: dict | None = None) -> list[In
             close = difflib.get_close_matches(label, list(COLUMNS), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(set(COLUMNS)))})"
             problems.append(f"{name}:1: unknown column '{cell.strip()}' (column {number}){hint}")
+        if COLUMNS.get(label) in columns:
+            problems.append(f"{name}:1: the column '{cell.strip()}' (column {number}) is given twice; keep one")
         columns.append(COLUMNS.get(label))
     for needed, swedish in (("title", "titel"), ("date", "datum")):
         if needed not in columns:
