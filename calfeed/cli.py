@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 import sys
 from dataclasses import replace
 from importlib.resources import files
@@ -251,6 +252,11 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
         click.echo("".join(line if line.endswith("\n") else line + "\n" for line in diff), nl=False)
     for line in report:
         click.echo(line)
+    # warnings the import brings (an event outside its project's period, ...); line numbers may move
+    known = {re.sub(r"\d+", "#", str(p)) for p in before.warnings}
+    for problem in after.warnings:
+        if re.sub(r"\d+", "#", str(problem)) not in known:
+            click.echo(str(problem))
     if after.schedule is None:
         for problem in after.errors:
             click.echo(str(problem), err=True)

@@ -490,6 +490,14 @@ def test_a_hostile_file_is_refused_with_a_message_and_the_events_file_untouched(
     assert events.read_bytes() == before
 
 
+def test_warnings_the_import_brings_are_shown(runner, events, tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("titel;datum;projekt\nEfter projektet;2021-01-10;umbrella\n", encoding="utf-8")
+    result = run(runner, str(source), "--into", str(events), "--dry-run")
+    assert result.exit_code == 0
+    assert "warning: the event on line" in result.output and "is outside the period of project 'umbrella'" in result.output
+
+
 def test_a_source_whose_result_would_not_pass_check_writes_nothing_and_shows_the_problem(runner, events, tmp_path):
     source = tmp_path / "plan.csv"
     source.write_text("titel;datum;starttid\r\nNattmöte;2020-03-29;02:30\r\n", encoding="utf-8")
