@@ -305,6 +305,22 @@ END:VEVENT""")  # 8 January is a Wednesday: no occurrence of the Monday series
     assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
 
 
+def test_outlooks_midnight_to_midnight_all_day_appointment_is_all_day_and_categories_give_the_type(runner, tmp_path):
+    path, _, result = import_ics(runner, tmp_path, """
+BEGIN:VEVENT
+UID:d
+SUMMARY:Utbildningsdagar
+CATEGORIES:Blå kategori,Utbildning
+DTSTART;TZID=W. Europe Standard Time:20200301T000000
+DTEND;TZID=W. Europe Standard Time:20200303T000000
+X-MICROSOFT-CDO-ALLDAYEVENT:TRUE
+END:VEVENT""")
+    assert result.exit_code == 0, result.output
+    (event,) = check(path.read_bytes()).schedule.events
+    assert (event.start, event.end, event.type) == (dt.date(2020, 3, 1), dt.date(2020, 3, 2), "training")
+    assert "without a type" not in result.output
+
+
 def test_a_series_until_the_year_9999_is_a_series_without_end(runner, tmp_path, make_app):
     path, source, result = import_ics(runner, tmp_path, "BEGIN:VEVENT\nUID:y\nSUMMARY:Årsmöte\n"
                                       "DTSTART;VALUE=DATE:20200312\nRRULE:FREQ=YEARLY;UNTIL=99991231\nEND:VEVENT")  # fmt: skip
