@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test install install-test golden lint bench clean
+.PHONY: run test test-fast install install-test golden lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser, Node.js-parser and gunicorn tests: a quick check while working.
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "not browser and not node and not server" $(PYTEST_ARGS)
 
 # Write tests/golden/*.ics again after a change of feed output that is meant (review the diff).
 golden: install-test

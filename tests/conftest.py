@@ -4,15 +4,39 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from calfeed import tzrules
 from calfeed.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.yaml"
+
+
+NODE_FIXTURES = {"served", "served_series"}  # tests/test_conformance.py: every feed read by the Node.js parsers
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers by where a test lives and what it needs, so `make test-fast` can leave the slow kinds out."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        if NODE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.node)
+        if item.path.name == "test_gunicorn.py":
+            item.add_marker(pytest.mark.server)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_time_zones() -> Iterator[None]:
+    """Each test starts without cached VTIMEZONEs: under freezegun zoneinfo reads a FakeDatetime an hour
+    off after arithmetic, so a zone built in a frozen test would otherwise reach every later feed."""
+    yield
+    tzrules.vtimezone.cache_clear()
 
 
 def dedent(text: str) -> str:

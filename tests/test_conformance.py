@@ -671,6 +671,7 @@ TS_ICS_DEFECT = dedent("""\
 """)
 
 
+@pytest.mark.node
 def test_ts_ics_ends_an_event_at_end_vevent_inside_an_escaped_text(make_app):
     """ts-ics splits components on the letters END:VEVENT wherever they are, also inside a TEXT
     value on one content line, so it loses the rest of the event. No report found in its tracker
