@@ -6,28 +6,70 @@ Layer: model (pure functions of their arguments).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import lru_cache
 
-from babel.dates import format_date, format_time
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
 
 from .labels import BABEL_LOCALES
 from .model import Event
 
+# Swedish and English keep the patterns their pages have always had (no spaces around the dash);
+# the partners' languages take CLDR's own patterns (Babel's locale data) for dates and ranges.
+OWN_PATTERNS = ("sv", "en")
+
 
 def long_date(day: dt.date, lang: str) -> str:
-    """'måndag 21 oktober 2019' / 'Monday 21 October 2019'."""
-    return format_date(day, "EEEE d MMMM y", locale=BABEL_LOCALES[lang])
+    """'måndag 21 oktober 2019' / 'Monday 21 October 2019' / 'Montag, 21. Oktober 2019'."""
+    if lang in OWN_PATTERNS:
+        return format_date(day, "EEEE d MMMM y", locale=BABEL_LOCALES[lang])
+    return format_date(day, "full", locale=BABEL_LOCALES[lang])
 
 
 def month_label(day: dt.date, lang: str) -> str:
-    """'november 2019' / 'November 2019' — a month heading."""
-    return format_date(day, "LLLL y", locale=BABEL_LOCALES[lang])
+    """'november 2019' / 'November 2019' / 'listopad 2019' / '2019 m. lapkritis' — a month heading."""
+    if lang in OWN_PATTERNS:
+        return format_date(day, "LLLL y", locale=BABEL_LOCALES[lang])
+    return format_skeleton("yMMMM", day, locale=BABEL_LOCALES[lang])
+
+
+def _date(day: dt.date, lang: str) -> str:
+    """'13 november 2019', '13. November 2019', '2019 m. lapkričio 13 d.'."""
+    return format_date(day, "d MMMM y" if lang in OWN_PATTERNS else "long", locale=BABEL_LOCALES[lang])
+
+
+@lru_cache(maxsize=32)
+def _interval_patterns(lang: str, weekday: bool) -> dict[str, list[str]]:
+    """CLDR's interval patterns for full month names (and weekdays), keyed by the greatest
+    difference ('y', 'M', 'd'). Where CLDR only has the abbreviated skeleton, its names are widened."""
+    formats = Locale.parse(BABEL_LOCALES[lang]).interval_formats
+    for skeleton in (("yMMMMEEEEd", "yMMMMEd", "yMMMEd") if weekday else ("yMMMMd", "yMMMd")):
+        if skeleton in formats:
+            found = formats[skeleton]
+            return {key: [_widen(part) for part in found[key]] for key in ("y", "M", "d")}
+    raise LookupError(f"no CLDR interval pattern for {lang}")  # every locale in BABEL_LOCALES has one
+
+
+def _widen(pattern: str) -> str:
+    pattern = re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)
+    return re.sub(r"E+", "EEEE", pattern)
+
+
+def _cldr_range(first: dt.date, last: dt.date, lang: str, weekday: bool = False) -> str:
+    greatest = "y" if first.year != last.year else "M" if first.month != last.month else "d"
+    before, after = _interval_patterns(lang, weekday)[greatest]
+    locale = BABEL_LOCALES[lang]
+    return format_date(first, before, locale=locale) + format_date(last, after, locale=locale)
 
 
 def day_range(first: dt.date, last: dt.date, lang: str) -> str:
     """'13–14 november 2019', '30 oktober–2 november 2019', '30 december 2019–2 januari 2020'."""
     locale = BABEL_LOCALES[lang]
     if first == last:
-        return format_date(first, "d MMMM y", locale=locale)
+        return _date(first, lang)
+    if lang not in OWN_PATTERNS:
+        return _cldr_range(first, last, lang)
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{format_date(last, 'd MMMM y', locale=locale)}"
     if first.year == last.year:
@@ -45,21 +87,25 @@ def when(event: Event, lang: str, weekday: bool = False) -> str:
             return day_range(event.start, event.end, lang)
         if event.start == event.end:
             return long_date(event.start, lang)
+        if lang not in OWN_PATTERNS:
+            return _cldr_range(event.start, event.end, lang, weekday=True)
         first = "EEEE d MMMM" if event.start.year == event.end.year else "EEEE d MMMM y"
         return f"{format_date(event.start, first, locale=locale)}–{long_date(event.end, lang)}"
     start, end = event.start, event.end.astimezone(event.start.tzinfo)
-    times = f"{format_time(start, 'HH:mm', locale=locale)}–{format_time(end, 'HH:mm', locale=locale)}"
-    day = "EEEE d MMMM y" if weekday else "d MMMM y"
+
+    def day(moment: dt.datetime) -> str:
+        return long_date(moment.date(), lang) if weekday else _date(moment.date(), lang)
+
+    def clock(moment: dt.datetime) -> str:
+        return format_time(moment, "short", locale=locale)  # CLDR's: 09:00, and 09.00 in Danish
+
     if start.date() == end.date():
-        return f"{format_date(start, day, locale=locale)}, {times}"
-    return (
-        f"{format_date(start, day, locale=locale)} {format_time(start, 'HH:mm', locale=locale)}"
-        f" – {format_date(end, day, locale=locale)} {format_time(end, 'HH:mm', locale=locale)}"
-    )
+        return f"{day(start)}, {clock(start)}–{clock(end)}"
+    return f"{day(start)} {clock(start)} – {day(end)} {clock(end)}"
 
 
 def moment(at: dt.datetime, zone: dt.tzinfo, lang: str) -> str:
-    """A point in time on the calendar's clock: '2 december 2026 09:30' / '2 December 2026 09:30'."""
+    """A point in time on the calendar's clock: '2 december 2026 09:30' / '2 December 2026 09:30' /
+    '2. Dezember 2026 09:30'."""
     local = at.astimezone(zone)
-    locale = BABEL_LOCALES[lang]
-    return f"{format_date(local, 'd MMMM y', locale=locale)} {format_time(local, 'HH:mm', locale=locale)}"
+    return f"{_date(local.date(), lang)} {format_time(local, 'short', locale=BABEL_LOCALES[lang])}"

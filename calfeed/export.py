@@ -2,7 +2,7 @@
 
 Layer: web (drives the Flask app through its test client; the CLI calls it).
 
-Every page in both languages, every feed (all, per project, location, type and event), the
+Every page in every language (sv, en, da, de, pl, lt), every feed (all, per project, location, type and event), the
 JSON, the schema and the static assets, each with a ``.gz`` sibling (for nginx ``gzip_static``
 or a CDN that serves precompressed files). URLs come from the app's own URL map, filled in with
 the schedule's projects, locations, types and events, and then from every link in the exported
@@ -29,7 +29,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import Flask, url_for
 from werkzeug.routing import Rule
 
-from .model import EVENT_TYPES
+from .model import EVENT_TYPES, LANGUAGES
 
 MARKER = ".calfeed-export"  # marks a directory this command may empty and write again
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
@@ -100,19 +100,22 @@ def seed_urls(app: Flask) -> list[str]:
 
 def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[dict[str, str]]:
     """The argument sets that fill ``rule``; none for an argument we cannot enumerate (the crawl
-    finds those URLs through links)."""
+    finds those URLs through links). The /<any(en,da,…):lang>/… twin of a Swedish rule is filled
+    in for each of the other languages."""
     fixed = dict(rule.defaults or {})
-    if "lang" in rule.arguments and "lang" not in fixed:
-        fixed["lang"] = "en"  # the /<any(en):lang>/… twin of each Swedish rule
-    open_ = [a for a in rule.arguments if a not in fixed]
+    twin = "lang" in rule.arguments and "lang" not in fixed
+    languages = [{"lang": lang} for lang in LANGUAGES[1:]] if twin else [{}]
+    open_ = [a for a in rule.arguments if a not in fixed and a != "lang"]
     if not open_:
-        return [fixed]
-    if open_ == ["event_id"]:
-        return [{**fixed, "event_id": event_id} for event_id in events]
-    if open_ == ["slug"]:
+        filled = [{}]
+    elif open_ == ["event_id"]:
+        filled = [{"event_id": event_id} for event_id in events]
+    elif open_ == ["slug"]:
         facet = next((name for prefix, name in _SLUG_FACETS.items() if prefix in rule.rule), "")
-        return [{**fixed, "slug": slug} for slug in values.get(facet, [])]
-    return []
+        filled = [{"slug": slug} for slug in values.get(facet, [])]
+    else:
+        return []
+    return [{**fixed, **lang, **more} for lang in languages for more in filled]
 
 
 def file_for(url: str, mimetype: str) -> str:

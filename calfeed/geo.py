@@ -30,11 +30,15 @@ HEIGHT = round((NORTH - SOUTH) * SCALE, 1)
 # What a marker can stand for, in the order a place's glyphs are drawn and listed.
 KINDS = ("activity", "lead", "partner", "associated", "pilot")
 KIND_NAMES = {
-    "activity": Text("Aktiviteter", "Activities"),
-    "lead": Text("Huvudpartner", "Lead partner"),
-    "partner": Text("Partner", "Partner"),
-    "associated": Text("Associerad partner", "Associated partner"),
-    "pilot": Text("Pilotkommun", "Pilot municipality"),
+    "activity": Text("Aktiviteter", "Activities", da="Aktiviteter", de="Veranstaltungen", pl="Wydarzenia",
+                     lt="Renginiai"),
+    "lead": Text("Huvudpartner", "Lead partner", da="Leadpartner", de="Lead-Partner", pl="Partner wiodący",
+                 lt="Pagrindinis partneris"),
+    "partner": Text("Partner", "Partner", da="Partner", de="Partner", pl="Partner", lt="Partneris"),
+    "associated": Text("Associerad partner", "Associated partner", da="Associeret partner", de="Assoziierter Partner",
+                       pl="Partner stowarzyszony", lt="Asocijuotasis partneris"),
+    "pilot": Text("Pilotkommun", "Pilot municipality", da="Pilotkommune", de="Pilotkommune", pl="Gmina pilotażowa",
+                  lt="Bandomoji savivaldybė"),
 }
 GLYPH_SPACING = 11.0  # units between the glyphs of one place, so none hides another
 _LABEL_SIZE = 13.0  # font size of place names, in units (the CSS uses the same)

@@ -15,11 +15,11 @@ from typing import Any
 import icalendar
 
 from . import __version__
-from .labels import CANCELLED_PREFIX, country_name, type_name
+from .labels import CANCELLED_PREFIX, CONTACT, MORE_INFORMATION, country_name, type_name
 from .errors import Problem
 from .icsbytes import PROBE, Memo, assemble, to_ical
 from .ledger import EPOCH, Revisions
-from .model import EVENT_TYPES, Contact, Event, Filter, Schedule, select
+from .model import EVENT_TYPES, LANGUAGES, Contact, Event, Filter, Schedule, select
 from .recurrence import overrides, utc_until, wall_clock
 from .tzrules import vtimezone
 
@@ -93,7 +93,7 @@ def vevent(event: Event, ctx: Context) -> icalendar.Event:
     if coordinates:  # RFC 5545 3.8.1.6: "latitude;longitude", so clients can show the place on a map
         component.add("geo", _shared("geo", coordinates))
     component.add("categories", _shared("categories", (type_name(event.type, ctx.lang),)))
-    more = {"sv": "Mer information", "en": "More information"}[ctx.lang]
+    more = MORE_INFORMATION.get(ctx.lang)
     text = event.description.get(ctx.lang)
     project = ctx.schedule.projects.get(event.project)
     contact = project.contact if project else None
@@ -122,7 +122,7 @@ def _shared(name: str, value: Any) -> Any:
 def contact_text(contact: Contact, lang: str) -> str:
     """'Kontakt: name, title, organisation, e-mail, phone' — what a reader needs to get in touch."""
     details = [contact.name, contact.title.get(lang), contact.organisation, contact.email, contact.phone]
-    return {"sv": "Kontakt", "en": "Contact"}[lang] + ": " + ", ".join(d for d in details if d)
+    return CONTACT.get(lang) + ": " + ", ".join(d for d in details if d)
 
 
 def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> bytes:
@@ -219,12 +219,13 @@ def served_feeds(schedule: Schedule) -> list[tuple[str, Filter]]:
 def oversized_feeds(
     schedule: Schedule, limit: int, base_url: str = "https://" + DEFAULT_UID_DOMAIN
 ) -> list[tuple[str, int]]:
-    """(path, bytes) of every served feed, in either language, with more than ``limit`` bytes when
+    """(path, bytes) of every served feed, in every language, with more than ``limit`` bytes when
     it carries all its events. A served feed is a subset of ``/calendar.ics`` and differs from it
     only by a longer name and address (``NAME_MARGIN``), so the others are only built when that
     one comes close."""
     found = []
-    for lang, prefix in (("sv", ""), ("en", "/en")):
+    for lang in LANGUAGES:
+        prefix = "" if lang == LANGUAGES[0] else f"/{lang}"
         ctx = Context(schedule, Revisions({}, EPOCH), lang, DEFAULT_UID_DOMAIN, _page_url(base_url + prefix))
         name, description = schedule.calendar.name.get(lang), schedule.calendar.description.get(lang)
         for path, selection in served_feeds(schedule):

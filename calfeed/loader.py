@@ -34,7 +34,7 @@ from .recurrence import (
 )  # fmt: skip
 from . import geo
 from .model import (
-    EVENT_TYPES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location, Municipality, Partner, Project,
+    EVENT_TYPES, LANGUAGE_NAMES, LANGUAGES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location, Municipality, Partner, Project,
     Schedule, Text, sort_key,
 )  # fmt: skip
 
@@ -86,6 +86,18 @@ _DATETIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})(?:T|\s+)(.+)\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _URL = re.compile(r"(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)\Z", re.IGNORECASE)
 
+# What staff write for a language instead of its ISO 639-1 code: the country's code (se, dk, pl and lt
+# are countries too), the three-letter codes (ger, deu, swe), the language's own and English name.
+_LANGUAGE_ALIASES = {
+    "sv": ("se", "swe", "sve", "svenska", "swedish", "sw", "sv-se", "sv_se"),
+    "en": ("eng", "gb", "uk", "us", "english", "engelska", "en-gb", "en_gb"),
+    "da": ("dk", "dan", "dansk", "danish", "danska", "da-dk", "da_dk"),
+    "de": ("ger", "deu", "ge", "deutsch", "german", "tyska", "de-de", "de_de"),
+    "pl": ("pol", "po", "polski", "polish", "polska", "pl-pl", "pl_pl"),
+    "lt": ("lit", "li", "lietuvių", "lietuviu", "lithuanian", "litauiska", "lt-lt", "lt_lt"),
+}
+_LANGUAGE_KEY = {alias: lang for lang, aliases in _LANGUAGE_ALIASES.items() for alias in (lang, *aliases)}
+_TEXT_FIELDS = dict.fromkeys(LANGUAGES, False)
 _TOP_FIELDS = {"calendar": True, "projects": False, "locations": False, "events": True}
 _CALENDAR_FIELDS = {"name": True, "description": False, "timezone": False, "organizer": False}
 _PROJECT_FIELDS = {
@@ -378,10 +390,16 @@ class _Reader:
         entries = self.mapping(node, what)
         if entries is None:
             return None
+        return self._known(entries, what, spec, node=node)
+
+    def _known(self, entries: dict[str, Any], what: str, spec: dict[str, bool], allowed: str = "allowed here",
+               node: Any = None) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for name, (key, value) in entries.items():
+            if value is None:  # already reported
+                continue
             if name not in spec:
-                hint = _suggest(name, spec) or f"allowed here: {', '.join(spec)}"
+                hint = _suggest(name, spec) or f"{allowed}: {', '.join(spec)}"
                 self.error(key, f"unknown key '{name}' in {what}", hint)
             elif not _is_null(value):
                 values[name] = value
@@ -421,16 +439,30 @@ class _Reader:
         return value
 
     def text(self, node: Any, what: str) -> Text | None:
-        """Plain text, or a mapping with 'sv' and/or 'en' for a text in two languages."""
+        """Plain text (Swedish), or a mapping from language codes (sv, en, da, de, pl, lt) to the text
+        in each language."""
         if isinstance(node, yaml.MappingNode):
-            parts = self.fields(node, what, {"sv": False, "en": False})
-            if parts is None:
+            entries = self.mapping(node, what)
+            if entries is None:
                 return None
+            languages = ", ".join(LANGUAGES)
+            unknown = [name for name in entries if name not in _TEXT_FIELDS]
+            for name, (key, _value) in entries.items():
+                if name not in _TEXT_FIELDS:
+                    close = difflib.get_close_matches(name.casefold(), _LANGUAGE_KEY, n=1, cutoff=0.75)
+                    lang = _LANGUAGE_KEY.get(name.casefold()) or (_LANGUAGE_KEY[close[0]] if close else "")
+                    hint = f"did you mean '{lang}' ({LANGUAGE_NAMES[lang]})? " if lang else ""
+                    hint += f"the languages are {languages}"
+                    self.error(key, f"unknown language '{name}' in {what}", hint)
+                    entries[name] = (key, None)  # reported
+            parts = self._known(entries, what, _TEXT_FIELDS, "languages", node)
             if not parts:
-                self.error(node, f"{what} has neither 'sv' nor 'en'")
+                if not unknown:  # an empty mapping, or every language left empty
+                    self.error(node, f"{what} has no text in any language",
+                               f"write it as {{sv: …, en: …}} with one or more of: {languages}")
                 return None
             texts = {lang: self.string(value, f"{what} ({lang})") for lang, value in parts.items()}
-            return Text(sv=texts.get("sv") or "", en=texts.get("en") or "")
+            return Text(**{lang: text or "" for lang, text in texts.items()})
         value = self.string(node, what)
         return Text(sv=value) if value is not None else None
 

@@ -16,23 +16,38 @@ if TYPE_CHECKING:  # recurrence builds on this module; the annotation alone need
 
 EVENT_TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
 STATUSES = ("confirmed", "tentative", "cancelled")
-LANGUAGES = ("sv", "en")  # the first is the default
+LANGUAGES = ("sv", "en", "da", "de", "pl", "lt")  # the first is the default; then the partners' languages
+LANGUAGE_NAMES = {"sv": "Svenska", "en": "English", "da": "Dansk", "de": "Deutsch", "pl": "Polski", "lt": "Lietuvių"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Text:
-    """A text given in Swedish, English or both; each falls back to the other."""
+    """A text in any of the ``LANGUAGES``. Asked for a language it has not, it falls back to
+    English, then to Swedish (Swedish asked for falls back to English)."""
 
     sv: str = ""
     en: str = ""
+    da: str = ""
+    de: str = ""
+    pl: str = ""
+    lt: str = ""
 
     def get(self, lang: str = "sv") -> str:
-        if lang == "en":
-            return self.en or self.sv
-        return self.sv or self.en
+        own = getattr(self, lang, "") if lang in LANGUAGES else ""
+        return own or self.en or self.sv or next((v for v in self.given().values()), "")
+
+    def given(self) -> dict[str, str]:
+        """The languages the text is written in, and the text in each."""
+        return {lang: getattr(self, lang) for lang in LANGUAGES if getattr(self, lang)}
 
     def __bool__(self) -> bool:
-        return bool(self.sv or self.en)
+        return any(getattr(self, lang) for lang in LANGUAGES)
+
+    def __repr__(self) -> str:
+        # Swedish and English always, the other languages only when given: the ledger hashes the repr of
+        # events, so a text written before the partners' languages came keeps its hash (and SEQUENCE).
+        extra = "".join(f", {lang}={getattr(self, lang)!r}" for lang in LANGUAGES[2:] if getattr(self, lang))
+        return f"Text(sv={self.sv!r}, en={self.en!r}{extra})"
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,20 @@ VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 UTC = dt.timezone.utc
 
-# The countries the two files use, as Swedish and English readers name them, and their one clock.
-COUNTRIES = {"SE": ("Sverige", "Sweden"), "PL": ("Polen", "Poland"), "DK": ("Danmark", "Denmark"),
-             "LT": ("Litauen", "Lithuania"), "DE": ("Tyskland", "Germany")}  # fmt: skip
+# The countries the two files use, as readers of each language name them (sv, en, da, de, pl, lt),
+# and their one clock.
+LANGS = ("sv", "en", "da", "de", "pl", "lt")
+COUNTRIES = {
+    "SE": dict(zip(LANGS, ("Sverige", "Sweden", "Sverige", "Schweden", "Szwecja", "Švedija"), strict=True)),
+    "PL": dict(zip(LANGS, ("Polen", "Poland", "Polen", "Polen", "Polska", "Lenkija"), strict=True)),
+    "DK": dict(zip(LANGS, ("Danmark", "Denmark", "Danmark", "Dänemark", "Dania", "Danija"), strict=True)),
+    "LT": dict(zip(LANGS, ("Litauen", "Lithuania", "Litauen", "Litauen", "Litwa", "Lietuva"), strict=True)),
+    "DE": dict(zip(LANGS, ("Tyskland", "Germany", "Tyskland", "Deutschland", "Niemcy", "Vokietija"), strict=True)),
+}
 COUNTRY_ZONES = {"SE": "Europe/Stockholm", "PL": "Europe/Warsaw", "DK": "Europe/Copenhagen",
                  "LT": "Europe/Vilnius", "DE": "Europe/Berlin"}  # fmt: skip
-MORE = {"sv": "Mer information", "en": "More information"}
+MORE = {"sv": "Mer information", "en": "More information", "da": "Mere information", "de": "Weitere Informationen",
+        "pl": "Więcej informacji", "lt": "Daugiau informacijos"}  # fmt: skip
 
 # Defects of other parsers, not of the feeds: a (parser, event id) whose DESCRIPTION is not
 # compared. Each has a test below that shows the defect, and fails once upstream fixes it.
@@ -70,7 +78,8 @@ KNOWN_DEFECTS = {
     # found in its tracker (searched 2026-12): https://github.com/jens-maus/node-ical/issues
     ("node-ical", "hard-backslash"): "an escaped backslash followed by n read as a newline",
 }
-CANCELLED = {"sv": "INSTÄLLT: ", "en": "CANCELLED: "}
+CANCELLED = {"sv": "INSTÄLLT: ", "en": "CANCELLED: ", "da": "AFLYST: ", "de": "ABGESAGT: ", "pl": "ODWOŁANE: ",
+             "lt": "ATŠAUKTAS: "}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -142,14 +151,16 @@ def meaning(path: Path) -> dict[str, Expect]:
 
 
 def text(value: str | dict, lang: str) -> str:
+    """A text as the README says a page in ``lang`` shows it: that language, else English, else Swedish."""
     if isinstance(value, str):
         return value
-    return value.get(lang) or value.get("sv") or value.get("en", "")
+    return value.get(lang) or value.get("en") or value.get("sv", "")
 
 
 def feed_urls(path: Path) -> list[str]:
     """Every feed URL of a file: each path feed, a few combined filters, one download per event;
-    each in Swedish and English (``/en/`` and ``?lang=en``)."""
+    each in Swedish and English (``/en/`` and ``?lang=en``); the all-events feed, a few path feeds and
+    downloads in each partner language (``/da/``… and ``?lang=``)."""
     data = raw(path)
     projects, locations = list(data.get("projects", {})), list(data.get("locations", {}))
     swedish = ["/calendar.ics"]
@@ -164,7 +175,10 @@ def feed_urls(path: Path) -> list[str]:
         "/types/study-trip.ics?location=" + ",".join(locations[:2]),
     ]
     swedish += [f"/events/{event['id']}.ics" for event in data["events"]]
-    return swedish + ["/en" + url for url in swedish] + ["/calendar.ics?lang=en"]
+    partner = ["/calendar.ics", f"/projects/{projects[0]}.ics", f"/locations/{locations[-1]}.ics?cancelled=hide",
+               "/types/conference.ics", *(f"/events/{event['id']}.ics" for event in data["events"][:2])]
+    others = [f"/{lang}{url}" for lang in LANGS[2:] for url in partner]
+    return swedish + ["/en" + url for url in swedish] + others + [f"/calendar.ics?lang={lang}" for lang in LANGS[1:]]
 
 
 def expected_ids(url: str, path: Path) -> list[str]:
@@ -172,7 +186,7 @@ def expected_ids(url: str, path: Path) -> list[str]:
     data = raw(path)
     parts = urlsplit(url)
     query = {k: {x for v in vs for x in v.split(",")} for k, vs in parse_qs(parts.query).items()}
-    segments = parts.path.removeprefix("/en").strip("/").removesuffix(".ics").split("/")
+    segments = re.sub(r"^/(en|da|de|pl|lt)/", "/", parts.path).strip("/").removesuffix(".ics").split("/")
     if segments[0] == "events":
         return [segments[1]]
     if segments[0] != "calendar":
@@ -189,7 +203,9 @@ def expected_ids(url: str, path: Path) -> list[str]:
 
 
 def language(url: str) -> str:
-    return "en" if url.startswith("/en/") or "lang=en" in url else "sv"
+    parts = urlsplit(url)
+    prefix = parts.path.split("/")[1]
+    return parse_qs(parts.query).get("lang", [prefix if prefix in LANGS else "sv"])[0]
 
 
 # --- reading every feed once per file -------------------------------------------------------
@@ -357,14 +373,14 @@ def test_every_parser_reads_the_texts_as_written_in_the_file(served, source, url
             written = by_id[event.uid.split("@")[0]]
             title = text(written["title"], lang)
             assert event.summary == (CANCELLED[lang] + title if written.get("status") == "cancelled" else title), parser
-            page = f"{BASE}{'/en' if lang == 'en' else ''}/events/{written['id']}"
+            page = f"{BASE}{'' if lang == 'sv' else '/' + lang}/events/{written['id']}"
             about = text(written.get("description", ""), lang)
             # the file's text exactly, first; the event page's address last (other details may sit between)
             if (parser, written["id"]) not in KNOWN_DEFECTS:
                 assert event.description.startswith(f"{about}\n\n" if about else ""), (parser, url, event.uid)
             assert event.description.endswith(f"{MORE[lang]}: {page}"), (parser, url, event.uid)
             place = data.get("locations", {}).get(written.get("location", ""))
-            assert event.location == (f"{text(place['name'], lang)}, {COUNTRIES[place['country']][lang == 'en']}"
+            assert event.location == (f"{text(place['name'], lang)}, {COUNTRIES[place['country']][lang]}"
                                       if place else ""), (parser, event.uid)  # fmt: skip
 
 
@@ -518,10 +534,12 @@ def test_a_bad_past_value_is_a_400(client, past):
     assert client.get(f"/calendar.ics?past={past}").status_code == 400
 
 
-def test_oversized_feeds_names_each_served_feed_over_the_limit_in_either_language():
+def test_oversized_feeds_names_each_served_feed_over_the_limit_in_every_language():
     schedule = load(SHIPPED)
     sizes = dict(ics.oversized_feeds(schedule, 0))
-    assert len(sizes) == 2 * (1 + len(schedule.projects) + len(schedule.locations) + len(TYPES))
+    assert len(sizes) == 6 * (1 + len(schedule.projects) + len(schedule.locations) + len(TYPES))
+    assert {"/calendar.ics", "/en/calendar.ics", "/da/calendar.ics", "/de/calendar.ics", "/pl/calendar.ics",
+            "/lt/calendar.ics"} <= set(sizes)
     limit = min(sizes["/calendar.ics"], sizes["/en/calendar.ics"]) - 1
     over = {path for path, size in sizes.items() if size > limit}
     assert {path for path, _ in ics.oversized_feeds(schedule, limit)} == over
@@ -604,10 +622,10 @@ def test_every_parser_reads_the_texts_of_each_series_and_each_change(served_seri
                 place, status = CHANGED_TEXTS[event.start]  # (aware datetimes: equal instants, one key)
             title = text(written["title"], lang)
             assert event.summary == (CANCELLED[lang] + title if status == "cancelled" else title), (parser, url)
-            page = f"{BASE}{'/en' if lang == 'en' else ''}/events/{written['id']}"
+            page = f"{BASE}{'' if lang == 'sv' else '/' + lang}/events/{written['id']}"
             assert event.description == f"{MORE[lang]}: {page}", (parser, url, event.uid)
             where = data["locations"].get(place)
-            assert event.location == (f"{text(where['name'], lang)}, {COUNTRIES[where['country']][lang == 'en']}"
+            assert event.location == (f"{text(where['name'], lang)}, {COUNTRIES[where['country']][lang]}"
                                       if where else ""), (parser, url, event.uid)  # fmt: skip
 
 

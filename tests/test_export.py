@@ -54,24 +54,26 @@ def test_every_exported_file_has_the_bytes_the_app_serves_at_its_url(exported, m
         client = make_app(events_file).test_client()
         for path in written:
             url = url_of(exported, path)
-            with client.get(url if url != "/en" else "/en/") as response:
+            with client.get(url + "/" if url in ("/en", "/da", "/de", "/pl", "/lt") else url) as response:
                 response.get_data()
             assert response.status_code == 200, url
             assert response.data == path.read_bytes(), url
 
 
-def test_every_page_feed_and_asset_is_exported_in_both_languages(exported, make_app, events_file):
+def test_every_page_feed_and_asset_is_exported_in_every_language(exported, make_app, events_file):
     schedule = make_app(events_file).extensions["calfeed"].current().schedule
     event_id = schedule.events[0].id
     project, place = next(iter(schedule.projects)), next(iter(schedule.locations))
-    for prefix in ("", "en/"):
+    for prefix in ("", "en/", "da/", "de/", "pl/", "lt/"):
         for name in ("index.html", "past/index.html", "calendar.ics", "events.json", f"projects/{project}.ics",
                      f"locations/{place}.ics", "types/training.ics", f"events/{event_id}.ics",
                      f"events/{event_id}/index.html", f"projects/{project}/index.html",
                      f"locations/{place}/index.html"):  # fmt: skip
             assert (exported / prefix / name).is_file(), prefix + name
     assert (exported / "static" / "calfeed.css").is_file()
-    assert strict_events((exported / "en" / "calendar.ics").read_bytes())
+    for lang in ("en", "da", "de", "pl", "lt"):
+        assert strict_events((exported / lang / "calendar.ics").read_bytes())
+    assert '<html lang="lt">' in (exported / "lt" / "index.html").read_text(encoding="utf-8")
 
 
 def test_healthz_is_live_status_and_is_not_exported(exported):

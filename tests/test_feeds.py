@@ -92,7 +92,7 @@ def test_single_event_download_has_no_calendar_name(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/calendar.ics?type=party", "/calendar.ics?project=nope", "/calendar.ics?location=", "/calendar.ics?lang=de"]
+    "url", ["/calendar.ics?type=party", "/calendar.ics?project=nope", "/calendar.ics?location=", "/calendar.ics?lang=fr"]
 )
 def test_unknown_filter_value_is_a_400_naming_valid_values(client, url):
     response = client.get(url)

@@ -33,7 +33,7 @@ HOSTILE = [
     ("GET", "/en/?project=nope", {}, 400, "umbrella"),
     ("GET", "/locations/kalmar.ics?type=training,,workshop", {}, 400, "unknown type '(empty)'"),
     ("GET", "/calendar.ics?cancelled=maybe", {}, 400, '"valid":["show","hide"]'),
-    ("GET", "/calendar.ics?lang=de", {}, 400, '"valid":["sv","en"]'),
+    ("GET", "/calendar.ics?lang=fr", {}, 400, '"valid":["sv","en","da","de","pl","lt"]'),
     ("GET", "/calendar.ics?past=-5", {}, 400, "past must be a whole number of days"),
     ("GET", "/calendar.ics?past=99999999999999999999999", {}, 400, "past must be a whole number of days"),
     # overlong values: the message shows a short prefix, not 10 kB back
@@ -96,7 +96,7 @@ HOSTILE = [
     ("GET", "/past?_external=1&_anchor=x&_method=POST&_scheme=javascript", {}, 200, "<!doctype html>"),
     # odd paths
     ("GET", "/en/en/", {}, 404, ""),
-    ("GET", "/de/", {}, 404, ""),
+    ("GET", "/fr/", {}, 404, ""),
     ("GET", "/calendar.ics/", {}, 404, ""),
     ("GET", "/types/party.ics", {}, 404, '"status":404'),
     ("GET", "/projects/umbrella/contacts/99999999999999999999.vcf", {}, 404, ""),

@@ -1,5 +1,6 @@
-"""Both interface languages: every message translated, no words of one language on the other's pages,
-dates in each locale's style, a language switch and alternates that lead to the same page."""
+"""Swedish and English: every message translated, no words of one language on the other's pages, dates
+in each locale's style, a language switch and alternates that lead to the same page. The partners'
+languages (da, de, pl, lt) are tested the same way in test_languages.py."""
 
 from __future__ import annotations
 
@@ -21,29 +22,39 @@ PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
 SWEDISH = load_catalogs()["sv"]
 
 
-def template_messages() -> set[str]:
-    """Every msgid a template passes to _() or gettext(), found by Babel's Jinja extractor."""
+def _msgid(message: str | tuple | None, function: str) -> str | tuple[str, str] | None:
+    """What a catalog keys a call by: the msgid, or (singular, plural) for ngettext."""
+    if function == "ngettext" and isinstance(message, tuple) and all(message[:2]):
+        return (message[0], message[1])
+    first = message[0] if isinstance(message, tuple) else message
+    return first or None  # None: _(variable), e.g. an error title; covered below
+
+
+def template_messages() -> set[str | tuple[str, str]]:
+    """Every msgid a template passes to _(), gettext() or ngettext(), found by Babel's Jinja extractor."""
     found = set()
     for path in sorted((PACKAGE / "web" / "templates").glob("*.html")):
         with open(path, "rb") as f:
-            for _line, _function, message, _comments in jinja2.ext.babel_extract(f, ("_", "gettext"), [], {}):
-                first = message[0] if isinstance(message, tuple) else message
-                if first:  # None: _(variable), e.g. an error title; covered below
-                    found.add(first)
+            for _line, function, message, _comments in jinja2.ext.babel_extract(f, ("_", "gettext", "ngettext"), [], {}):
+                if _msgid(message, function):
+                    found.add(_msgid(message, function))
     return found
 
 
-def python_messages() -> set[str]:
-    """Every msgid the web layer's Python passes to gettext(), found by Babel's Python extractor."""
+def python_messages() -> set[str | tuple[str, str]]:
+    """Every msgid the web layer's Python passes to gettext() or ngettext(), found by Babel's Python extractor."""
     found = set()
+    keywords = {"gettext": None, "ngettext": (1, 2)}
     for path in sorted((PACKAGE / "web").glob("*.py")):
         with open(path, "rb") as f:
-            found |= {m[1] for m in extract("python", f, keywords={"gettext": None}) if isinstance(m[1], str)}
+            found |= {m[1] if isinstance(m[1], str) else tuple(m[1][:2])
+                      for m in extract("python", f, keywords=keywords) if m[1]}  # fmt: skip
     return found
 
 
 def test_the_extractors_find_the_interface_messages():
     assert {"Skip to content", "Subscribe to these events", "Page %(page)s of %(pages)s"} <= template_messages()
+    assert ("%(num)s activity", "%(num)s activities") in template_messages()
     assert "%(facet)s “%(value)s” is not in the calendar." in python_messages()
 
 
@@ -57,9 +68,13 @@ def test_error_titles_shown_on_error_pages_have_a_swedish_translation(error):
     assert error().name in SWEDISH
 
 
+def placeholders(text: str | tuple) -> list[list[str]]:
+    return [sorted(re.findall(r"%\(\w+\)s", t)) for t in ((text,) if isinstance(text, str) else text)]
+
+
 def test_swedish_translations_keep_the_placeholders_of_their_message():
     for msgid, msgstr in SWEDISH.items():
-        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", msgstr)), msgid
+        assert set(map(tuple, placeholders(msgstr))) == set(map(tuple, placeholders(msgid))), msgid
 
 
 def ui_words(lang: str) -> list[str]:
@@ -67,8 +82,9 @@ def ui_words(lang: str) -> list[str]:
     phrases = set()
     for msgid, msgstr in SWEDISH.items():
         if msgid != msgstr:
-            text = msgstr if lang == "sv" else msgid
-            phrases |= {part.strip(" :.") for part in re.split(r"%\(\w+\)s", text)}
+            texts = msgstr if lang == "sv" else msgid
+            for text in (texts,) if isinstance(texts, str) else texts:
+                phrases |= {part.strip(" :.") for part in re.split(r"%\(\w+\)s", text)}
     return sorted(p for p in phrases if len(p) > 1)
 
 
@@ -120,14 +136,14 @@ LANGUAGE_PAIRS = [("/", "/en/"), ("/past", "/en/past"), ("/projects/umbrella?typ
 def test_the_language_switch_leads_to_the_same_page_in_the_other_language(client, sv, en):
     swedish, english = (Page(client.get(url).get_data(as_text=True)) for url in (sv, en))
     assert swedish.lang == "sv" and english.lang == "en"
-    switch = swedish.by_class("a", "language")[0]
-    assert (switch.get("href"), switch.get("hreflang"), switch.get("lang"), switch.text) == (en, "en", "en", "English")
-    switch = english.by_class("a", "language")[0]
-    assert (switch.get("href"), switch.get("hreflang"), switch.text) == (sv, "sv", "Svenska")
+    switch = {a.get("lang"): a for a in swedish.by_class("a", "language")}
+    assert (switch["en"].get("href"), switch["en"].get("hreflang"), switch["en"].text) == (en, "en", "English")
+    switch = {a.get("lang"): a for a in english.by_class("a", "language")}
+    assert (switch["sv"].get("href"), switch["sv"].get("hreflang"), switch["sv"].text) == (sv, "sv", "Svenska")
     for page in (swedish, english):
         alternates = {link.get("hreflang"): link.get("href") for link in page.find("link", rel="alternate")
                       if link.get("type") != "application/atom+xml"}  # the news feed is an alternate too
-        assert alternates == {"sv": sv, "en": en, "x-default": sv}
+        assert {code: alternates[code] for code in ("sv", "en", "x-default")} == {"sv": sv, "en": en, "x-default": sv}
 
 
 @pytest.mark.parametrize(

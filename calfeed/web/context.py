@@ -16,10 +16,11 @@ from flask import Blueprint, abort, current_app, g, request, url_for
 
 from .. import ics
 from ..icsbytes import Memo
-from ..model import EVENT_TYPES, Event, Filter
+from ..model import EVENT_TYPES, LANGUAGES, Event, Filter
 from ..store import Snapshot, Store
 
 FACETS = {"project": "projects", "location": "locations", "type": "types"}
+PREFIX = f"/<any({','.join(LANGUAGES[1:])}):lang>"  # the language prefix of every page and feed but Swedish's
 SNAPSHOT = "calfeed.snapshot"  # the WSGI environ key under which Replay hands its snapshot down
 
 
@@ -43,11 +44,12 @@ def snapshot() -> Snapshot:
 
 
 def lang_route(bp: Blueprint, rule: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view at ``rule`` (Swedish) and at ``/en`` + ``rule`` (English), one endpoint."""
+    """Register a view at ``rule`` (Swedish) and at ``/en``, ``/da``, ``/de``, ``/pl``, ``/lt`` + ``rule``
+    (each other language), one endpoint."""
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
-        bp.add_url_rule(rule, view_func=view, defaults={"lang": "sv"}, **options)
-        bp.add_url_rule("/<any(en):lang>" + rule, view_func=view, **options)
+        bp.add_url_rule(rule, view_func=view, defaults={"lang": LANGUAGES[0]}, **options)
+        bp.add_url_rule(PREFIX + rule, view_func=view, **options)
         return view
 
     return register

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from .. import ics
 from ..labels import type_plural
-from ..model import Filter, Schedule, select
+from ..model import LANGUAGES, Filter, Schedule, select
 from .context import (
     BadRequest, absolute, calendar_zone, ics_context, known, lang_route, query_args, query_filter, snapshot, today,
 )  # fmt: skip
@@ -56,8 +56,8 @@ def event(lang: str, event_id: str) -> Response:
 
 def _language(lang: str) -> str:
     chosen = request.args.get("lang", lang)
-    if chosen not in ("sv", "en"):
-        raise BadRequest("lang must be 'sv' or 'en'", ["sv", "en"])
+    if chosen not in LANGUAGES:
+        raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}", list(LANGUAGES))
     return chosen
 
 

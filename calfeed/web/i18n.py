@@ -1,12 +1,17 @@
 """Interface language: Babel message catalogs (calfeed/translations/<lang>/LC_MESSAGES/messages.po).
 
-Layer: web. Message ids are English; Swedish, the default language, comes from the catalog.
+Layer: web. Message ids are English; Swedish (the default), Danish, German, Polish and Lithuanian come
+from their catalogs, plural forms chosen by each catalog's Plural-Forms rule (docs/translating.md).
 The .po files are read with Babel at start-up, so there is no compile step to forget.
 """
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -14,20 +19,61 @@ from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request
 
 from .. import dates, labels
-from ..model import LANGUAGES
+from ..model import LANGUAGE_NAMES, LANGUAGES
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
-def load_catalogs() -> dict[str, dict[str, str]]:
-    catalogs: dict[str, dict[str, str]] = {}
+@dataclass(frozen=True)
+class Messages:
+    """One language's translations: msgid -> text, and (singular, plural) -> one text per plural form,
+    with the catalog's Plural-Forms rule choosing the form for a number (Polish and Lithuanian have three)."""
+
+    texts: dict[Any, Any]
+    plural_expr: str
+
+    def get(self, message: str, default: str) -> str:
+        return self.texts.get(message, default)
+
+    def plural(self, singular: str, plural: str, n: int) -> str:
+        forms = self.texts.get((singular, plural))
+        if forms is None:
+            return singular if n == 1 else plural
+        return forms[self.plural_index(n)]
+
+    def plural_index(self, n: int) -> int:
+        return _plural_rule(self.plural_expr)(n)
+
+    def __contains__(self, message: object) -> bool:
+        return message in self.texts
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.texts)
+
+    def items(self) -> Any:
+        return self.texts.items()
+
+
+@lru_cache(maxsize=16)
+def _plural_rule(expression: str) -> Callable[[int], int]:
+    return gettext_module.c2py(expression)
+
+
+def load_catalogs() -> dict[str, Messages]:
+    """Every language's catalog, without its untranslated and fuzzy entries (those fall back to English)."""
+    catalogs: dict[str, Messages] = {}
     for lang in LANGUAGES:
         path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
         if path.exists():
             with open(path, "rb") as f:
                 catalog = read_po(f, locale=lang)
-            catalogs[lang] = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+            texts = {m.id: m.string for m in catalog if m.id and _complete(m.string) and not m.fuzzy}
+            catalogs[lang] = Messages(texts, catalog.plural_expr)
     return catalogs
+
+
+def _complete(string: Any) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 def current_lang() -> str:
@@ -39,8 +85,9 @@ def current_lang() -> str:
 
 
 def language_of_path(path: str) -> str:
-    """'/en/…' and '/en' are English; everything else is Swedish, the default."""
-    return "en" if path == "/en" or path.startswith("/en/") else LANGUAGES[0]
+    """'/en/…' and '/en' are English, '/pl/…' Polish and so on; everything else is Swedish, the default."""
+    first = path.split("/", 2)[1] if path.startswith("/") else ""
+    return first if first in LANGUAGES else LANGUAGES[0]
 
 
 _UNKNOWN = re.compile(r"unknown (project|location|type) '(.*)'", re.S)
@@ -62,16 +109,26 @@ def explain(message: str, gettext: Any) -> str:
 def init_app(app: Flask) -> None:
     catalogs = load_catalogs()
 
+    english = Messages({}, "(n != 1)")
+
     def gettext(message: str, **variables: Any) -> str:
-        text = catalogs.get(current_lang(), {}).get(message, message)
+        text = catalogs.get(current_lang(), english).get(message, message)
         return text % variables if variables else text
+
+    def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+        """The form of ``singular``/``plural`` for ``num`` in the page's language; ``%(num)s`` is the number."""
+        text = catalogs.get(current_lang(), english).plural(singular, plural, num)
+        return text % {"num": num, **variables}
 
     app.jinja_env.globals.update(
         explain=lambda message: explain(message, gettext),
         _=gettext,
         gettext=gettext,
+        ngettext=ngettext,
         current_lang=current_lang,
         dates=dates,
         labels=labels,
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
     )
     app.extensions["calfeed.gettext"] = gettext
