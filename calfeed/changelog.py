@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Event, Text
+from .model import LANGUAGES, Event, Text
 
 KINDS = ("added", "moved", "cancelled", "reinstated", "changed", "removed")
 WHERE = ("start", "end", "location")  # a change of any of these is a move
@@ -62,11 +62,18 @@ def shown(event: Event) -> dict[str, Any]:
     """What a subscriber sees of ``event`` that the log reports, as JSON values."""
     values: dict[str, Any] = {"start": event.start.isoformat(), "end": event.end.isoformat(),
                               "location": event.location, "status": event.status,
-                              "title": {"sv": event.title.sv, "en": event.title.en},
+                              "title": _title(event.title),
                               "type": event.type, "project": event.project}  # fmt: skip
     if isinstance(event.start, dt.datetime):
         values["zone"] = getattr(event.start.tzinfo, "key", "UTC")
     return values
+
+
+def _title(title: Text) -> dict[str, str]:
+    """Swedish and English always, the partners' languages when given: a record written before they
+    came reads the same, so an unchanged event shows no change."""
+    extra = {lang: text for lang, text in title.given().items() if lang not in ("sv", "en")}
+    return {"sv": title.sv, "en": title.en, **extra}
 
 
 def as_event(event_id: str, values: Mapping[str, Any]) -> Event:
@@ -81,7 +88,8 @@ def as_event(event_id: str, values: Mapping[str, Any]) -> Event:
     else:
         start, end = dt.date.fromisoformat(values["start"]), dt.date.fromisoformat(values["end"])
     title = values.get("title") or {}
-    return Event(event_id, Text(title.get("sv", ""), title.get("en", "")), values.get("type", "meeting"), start, end,
+    text = Text(**{lang: title.get(lang, "") for lang in LANGUAGES if isinstance(title.get(lang, ""), str)})
+    return Event(event_id, text, values.get("type", "meeting"), start, end,
                  project=values.get("project", ""), location=values.get("location", ""),
                  status=values.get("status", "confirmed"))  # fmt: skip
 

@@ -63,6 +63,22 @@ def _cldr_range(first: dt.date, last: dt.date, lang: str, weekday: bool = False)
     return format_date(first, before, locale=locale) + format_date(last, after, locale=locale)
 
 
+def days_this_year(first: dt.date, last: dt.date, lang: str) -> str:
+    """'21. Oktober', '13.–14. listopada': days without their year (the partners' languages; CLDR)."""
+    locale = BABEL_LOCALES[lang]
+    if first == last:
+        return format_skeleton("MMMMd", first, locale=locale)
+    before, after = _month_day_patterns(lang)["d" if first.month == last.month else "M"]
+    return format_date(first, before, locale=locale) + format_date(last, after, locale=locale)
+
+
+@lru_cache(maxsize=8)
+def _month_day_patterns(lang: str) -> dict[str, list[str]]:
+    formats = Locale.parse(BABEL_LOCALES[lang]).interval_formats
+    found = formats["MMMMd"] if "MMMMd" in formats else formats["MMMd"]
+    return {key: [_widen(part) for part in found[key]] for key in ("M", "d")}
+
+
 def day_range(first: dt.date, last: dt.date, lang: str) -> str:
     """'13–14 november 2019', '30 oktober–2 november 2019', '30 december 2019–2 januari 2020'."""
     locale = BABEL_LOCALES[lang]

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from babel.dates import format_date
 
+from .dates import OWN_PATTERNS, day_range, days_this_year
 from .labels import BABEL_LOCALES, CANCELLED_PREFIX
 from .model import Event, Schedule, Text
 
-IN = Text("i", "in")
+# "<title> i <place>"; Polish and Lithuanian would decline the place name after "w" / "į", so a dash.
+IN = Text(" i ", " in ", da=" i ", de=" in ", pl=" – ", lt=" – ")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class Line:
 
 def short_days(first: dt.date, last: dt.date, lang: str, today: dt.date) -> str:
     """The dates without the year when they fall in this year, as a list on a web page says them."""
+    if lang not in OWN_PATTERNS:  # the partners' languages: CLDR's patterns
+        this_year = first.year == last.year == today.year
+        return days_this_year(first, last, lang) if this_year else day_range(first, last, lang)
     locale = BABEL_LOCALES[lang]
     year = "" if first.year == last.year == today.year else " y"
     if first == last:
@@ -42,7 +47,7 @@ def line(event: Event, schedule: Schedule, lang: str, today: dt.date, zone: dt.t
     title = event.title.get(lang).strip().rstrip(".")
     place = schedule.locations.get(event.location)
     if place is not None and place.name.get(lang).lower() not in title.lower():
-        title = f"{title} {IN.get(lang)} {place.name.get(lang)}"
+        title = f"{title}{IN.get(lang)}{place.name.get(lang)}"
     if event.status == "cancelled":
         title = CANCELLED_PREFIX.get(lang) + title
     ending = "" if title.endswith(("!", "?")) else "."

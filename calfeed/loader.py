@@ -34,8 +34,8 @@ from .recurrence import (
 )  # fmt: skip
 from . import geo
 from .model import (
-    EVENT_TYPES, LANGUAGE_NAMES, LANGUAGES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location, Municipality, Partner, Project,
-    Schedule, Text, sort_key,
+    EVENT_TYPES, LANGUAGE_NAMES, LANGUAGES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location,
+    Municipality, Partner, Project, Schedule, Text, sort_key,
 )  # fmt: skip
 
 MAX_BYTES = 5_000_000
@@ -809,7 +809,7 @@ class _Reader:
         ok = True
 
         title = self.text(values["title"], f"the title of {what}") if "title" in values else None
-        if title and max(len(title.sv), len(title.en)) > MAX_TITLE:
+        if title and max(len(text) for text in title.given().values()) > MAX_TITLE:
             self.warn(values["title"], f"the title of {what} is over {MAX_TITLE} characters",
                       "calendars cut long titles; move details to 'description'")  # fmt: skip
         kind = self.choice(values["type"], "event type", EVENT_TYPES) if "type" in values else None

@@ -36,6 +36,13 @@ class Text:
         own = getattr(self, lang, "") if lang in LANGUAGES else ""
         return own or self.en or self.sv or next((v for v in self.given().values()), "")
 
+    def language(self, lang: str = "sv") -> str:
+        """The language ``get(lang)`` answers in: ``lang`` itself, or the one it falls back to."""
+        shown = self.get(lang)
+        if not shown or (lang in LANGUAGES and getattr(self, lang) == shown):
+            return lang
+        return next(code for code in ("en", "sv", *LANGUAGES) if getattr(self, code) == shown)
+
     def given(self) -> dict[str, str]:
         """The languages the text is written in, and the text in each."""
         return {lang: getattr(self, lang) for lang in LANGUAGES if getattr(self, lang)}

@@ -16,7 +16,7 @@ from calfeed.listing import short_days
 
 REGION = "https://www.regionkalmar.se"
 DAY = "2019-10-01 10:00"  # before the autumn's first activity (21 October)
-OTHER_PAGES = ["/", "/en/", "/past", "/projects", "/projects/umbrella", "/locations/kalmar", "/embed/fragment",
+OTHER_PAGES = ["/", "/en/", "/pl/", "/past", "/lt/embed/fragment", "/projects", "/projects/umbrella", "/locations/kalmar", "/embed/fragment",
                "/en/embed/fragment", "/events/umbrella-2019-10-21-utbildning-kristianstad", "/no-such-page",
                "/calendar.ics", "/events.json"]  # fmt: skip
 
@@ -30,7 +30,8 @@ def framed(make_app):
     return make_app(CALFEED_FRAME_ORIGINS=REGION).test_client()
 
 
-@pytest.mark.parametrize("url", ["/embed", "/en/embed", "/embed?project=umbrella&limit=3", "/en/embed?past=1"])
+@pytest.mark.parametrize("url", ["/embed", "/en/embed", "/embed?project=umbrella&limit=3", "/en/embed?past=1",
+                                 "/da/embed", "/de/embed", "/pl/embed?limit=3", "/lt/embed"])
 def test_embed_may_be_framed_by_exactly_the_configured_origin(framed, url):
     response = framed.get(url)
     assert response.status_code == 200

@@ -17,7 +17,7 @@ from conftest import ROOT, dedent
 from freezegun import freeze_time
 from icalcheck import strict_events
 from pagecheck import Page
-from test_i18n import placeholders, python_messages, template_messages
+from test_i18n import python_messages, same_placeholders, template_messages
 from werkzeug.exceptions import BadRequest, InternalServerError, MethodNotAllowed, NotFound
 
 from calfeed import dates, geo, labels
@@ -99,7 +99,7 @@ def test_each_catalog_has_exactly_the_messages_of_the_swedish_one(lang):
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_translations_keep_the_placeholders_of_their_message(lang):
     for msgid, msgstr in CATALOGS[lang].items():
-        assert set(map(tuple, placeholders(msgstr))) == set(map(tuple, placeholders(msgid))), (lang, msgid)
+        assert same_placeholders(msgid, msgstr), (lang, msgid)
 
 
 @pytest.mark.parametrize("lang", PARTNERS)
@@ -241,7 +241,8 @@ def test_every_page_lists_all_six_languages_each_named_in_itself_leading_to_the_
     assert [a.get("href") for a in switch] == [prefix(c) + path if path != "/" or c == "sv" else f"/{c}/"
                                                for c in LANGS]  # fmt: skip
     assert [a.get("aria-current") for a in switch] == ["true" if c == lang else "" for c in LANGS]
-    alternates = {link.get("hreflang"): link.get("href") for link in page.find("link", rel="alternate")}
+    alternates = {link.get("hreflang"): link.get("href") for link in page.find("link", rel="alternate")
+                  if link.get("type") != "application/atom+xml"}  # the news feed is an alternate too
     assert alternates == {**{c: a.get("href") for c, a in zip(LANGS, switch, strict=True)}, "x-default": path}
     assert page.one("nav", class_="languages").get("aria-label")
 
@@ -295,6 +296,20 @@ def test_texts_missing_in_a_language_fall_back_to_english_then_swedish(multiling
             "Intern genomgång")
 
 
+@freeze_time("2027-11-13 10:00:00")
+def test_a_text_shown_in_the_language_it_fell_back_to_is_marked_with_that_language(multilingual):
+    def title(url: str) -> dict[str, str]:
+        return Page(multilingual.get(url).get_data(as_text=True)).one("h1").children[0].attrs
+
+    assert title("/pl/events/english-only").get("lang") == "en"
+    assert title("/lt/events/swedish-only").get("lang") == "sv"
+    assert title("/en/events/swedish-only").get("lang") == "sv"
+    assert "lang" not in title("/pl/events/kickoff") and "lang" not in title("/events/swedish-only")
+    agenda = Page(multilingual.get("/de/").get_data(as_text=True))
+    links = {a.get("href"): a.get("lang") for a in agenda.find("a") if a.get("href").startswith("/de/events/")}
+    assert links["/de/events/english-only"] == "en" and links["/de/events/trip"] == ""
+
+
 @pytest.mark.parametrize(
     ("lang", "month", "weekday", "range_"),
     [("da", "november 2027", "mandag den 21. oktober 2019", "13.–14. november 2019"),
@@ -345,7 +360,8 @@ def test_feeds_in_each_language_carry_that_languages_texts_and_name(multilingual
     ("pl", ("Więcej informacji", "Szkolenie", "Polska")), ("lt", ("Daugiau informacijos", "Mokymai", "Lenkija"))])
 def test_a_feeds_own_words_are_in_its_language(multilingual, lang, words):
     more, category, country = words
-    (event,) = [e for e in strict_events(multilingual.get(f"/{lang}/calendar.ics").data) if e.uid.startswith("training@")]
+    feed = strict_events(multilingual.get(f"/{lang}/calendar.ics").data)
+    (event,) = [e for e in feed if e.uid.startswith("training@")]
     assert event.description.endswith(f"{more}: http://localhost/{lang}/events/training")
     assert category in event.categories
     assert event.location == f"Gdańsk, {country}"
@@ -440,5 +456,45 @@ def test_every_existing_event_keeps_its_ledger_hash(path):
     hashes = {}
     for event in schedule.events:
         project = schedule.projects.get(event.project)
-        hashes[event.id] = content_hash(event, schedule.locations.get(event.location), project.contact if project else None)
+        contact = project.contact if project else None
+        hashes[event.id] = content_hash(event, schedule.locations.get(event.location), contact)
     assert hashes == RECORDED_HASHES[path]
+
+
+# The change log counts its days: "in the last N days", as each language says it for N.
+DAYS = {
+    "pl": ["W ciągu ostatniego dnia nic się nie zmieniło.", "W ciągu ostatnich 2 dni nic się nie zmieniło.",
+           "W ciągu ostatnich 5 dni nic się nie zmieniło.", "W ciągu ostatnich 12 dni nic się nie zmieniło.",
+           "W ciągu ostatnich 22 dni nic się nie zmieniło.", "W ciągu ostatnich 25 dni nic się nie zmieniło."],
+    "lt": ["Per pastarąją 1 dieną niekas nepasikeitė.", "Per pastarąsias 2 dienas niekas nepasikeitė.",
+           "Per pastarąsias 5 dienas niekas nepasikeitė.", "Per pastarąsias 12 dienų niekas nepasikeitė.",
+           "Per pastarąsias 22 dienas niekas nepasikeitė.", "Per pastarąsias 25 dienas niekas nepasikeitė."],
+    "sv": ["Inget har ändrats det senaste dygnet.", "Inget har ändrats de senaste 2 dagarna.",
+           "Inget har ändrats de senaste 5 dagarna.", "Inget har ändrats de senaste 12 dagarna.",
+           "Inget har ändrats de senaste 22 dagarna.", "Inget har ändrats de senaste 25 dagarna."],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", list(DAYS))
+def test_the_change_log_counts_its_days_in_the_plural_form_of_their_number(make_app, tmp_path, lang):
+    said = []
+    for days in COUNTS:
+        copy = tmp_path / f"{days}.yaml"
+        copy.write_text("calendar:\n  name: Empty\nevents: []\n", encoding="utf-8")
+        client = make_app(copy, CALFEED_CHANGES_DAYS=days).test_client()
+        page = Page(client.get(f"{prefix(lang)}/changes").get_data(as_text=True))
+        said.append(" ".join(page.by_class("p", "empty")[0].text.split()))
+    assert said == DAYS[lang]
+
+
+def test_the_change_log_keeps_titles_in_every_language_given_and_old_records_read_the_same():
+    from calfeed import changelog
+    from calfeed.model import Event
+
+    old = Event("a", Text("Möte", "Meeting"), "meeting", dt.date(2027, 1, 1), dt.date(2027, 1, 1))
+    assert changelog.shown(old)["title"] == {"sv": "Möte", "en": "Meeting"}  # as records were written before
+    new = Event("a", Text("Möte", "Meeting", pl="Spotkanie", lt="Susitikimas"), "meeting", dt.date(2027, 1, 1),
+                dt.date(2027, 1, 1))  # fmt: skip
+    again = changelog.as_event("a", changelog.shown(new))
+    assert [again.title.get(lang) for lang in LANGS] == ["Möte", "Meeting", "Meeting", "Meeting", "Spotkanie",
+                                                        "Susitikimas"]  # fmt: skip

@@ -65,7 +65,7 @@ class Places:
         self._noted: set[str] = set()
         self._names: dict[str, str] = {}
         for key, location in locations.items():
-            for name in (key, location.name.sv, location.name.en):
+            for name in (key, *location.name.given().values()):  # a place is known by its name in any language
                 if name:
                     self._names.setdefault(slugify(name), key)
 
@@ -82,7 +82,7 @@ class Places:
         known = self.locations.get(key) or self.new.get(key)
         if known is None:
             return bool(name)
-        names = (key, known.name.sv, known.name.en) if isinstance(known, Location) else (key, known.name)
+        names = (key, *known.name.given().values()) if isinstance(known, Location) else (key, known.name)
         return slugify(name) not in {slugify(n) for n in names if n}
 
     def resolve(self, text: str, origin: str, *, add: bool = True) -> str:

@@ -17,9 +17,10 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request
+from markupsafe import Markup
 
 from .. import dates, labels
-from ..model import LANGUAGE_NAMES, LANGUAGES
+from ..model import LANGUAGE_NAMES, LANGUAGES, Text
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
@@ -32,7 +33,7 @@ class Messages:
     texts: dict[Any, Any]
     plural_expr: str
 
-    def get(self, message: str, default: str) -> str:
+    def get(self, message: Any, default: Any = None) -> Any:
         return self.texts.get(message, default)
 
     def plural(self, singular: str, plural: str, n: int) -> str:
@@ -106,6 +107,15 @@ def explain(message: str, gettext: Any) -> str:
     return gettext("The value of “%(name)s” is not valid.", name=name)
 
 
+def lang_of(text: Text, lang: str) -> Markup:
+    """' lang="en"' for an element showing ``text`` on a page in ``lang`` when the events file does not
+    give it in ``lang`` and the page falls back to English or Swedish (WCAG 3.1.2, language of parts):
+    a screen reader then reads the English title of a Polish page as English. Not for place names:
+    "Gdańsk" written once is a name in no one language."""
+    used = text.language(lang)
+    return Markup(' lang="{}"').format(used) if used != lang else Markup("")
+
+
 def init_app(app: Flask) -> None:
     catalogs = load_catalogs()
 
@@ -129,6 +139,7 @@ def init_app(app: Flask) -> None:
         dates=dates,
         labels=labels,
         LANGUAGES=LANGUAGES,
+        lang_of=lang_of,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
     )
     app.extensions["calfeed.gettext"] = gettext

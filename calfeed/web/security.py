@@ -8,9 +8,9 @@ browsers never execute, so CSP does not apply to it). Feeds and JSON are data fo
 calendar widget: they carry ``Access-Control-Allow-Origin: *`` and a policy that allows nothing.
 
 No page may be framed (``frame-ancestors 'none'``, ``X-Frame-Options: DENY``) except the embeddable
-agenda, ``/embed`` and ``/en/embed``: those may be framed by exactly the origins in
-``CALFEED_FRAME_ORIGINS``, and then send no X-Frame-Options, which cannot name an origin and would
-contradict the policy in browsers that read only it.
+agenda, ``/embed`` and its twin in each other language (``/en/embed``, ``/pl/embed``, …): those may be
+framed by exactly the origins in ``CALFEED_FRAME_ORIGINS``, and then send no X-Frame-Options, which
+cannot name an origin and would contradict the policy in browsers that read only it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from flask import Flask, Response, abort, current_app, request
 
 from ..errors import ConfigError
+from ..model import LANGUAGES
 
 PAGE_POLICY = "; ".join([
     "default-src 'self'",
@@ -45,7 +46,7 @@ HEADERS = {
 }
 
 
-EMBEDDABLE = ("/embed", "/en/embed")  # the only paths another site may frame
+EMBEDDABLE = ("/embed", *(f"/{lang}/embed" for lang in LANGUAGES[1:]))  # the only paths another site may frame
 # An origin as CSP writes it: scheme, host (a leading "*." for every subdomain), optional port; no path.
 _ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")
 

@@ -114,7 +114,7 @@ def kept_changes() -> list[changelog.Change]:
 def change_title(change: changelog.Change, lang: str) -> str:
     values = change.after or change.before or {}
     title = values.get("title") or {}
-    return (title.get(lang) or title.get("sv") or title.get("en") or change.event_id) if values else change.event_id
+    return (title.get(lang) or title.get("en") or title.get("sv") or change.event_id) if values else change.event_id
 
 
 def change_link(change: changelog.Change, lang: str) -> str:

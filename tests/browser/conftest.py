@@ -28,6 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]  # fmt: skip
 DESKTOP = {"width": 1280, "height": 900}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGS = ["sv", "en", "da", "de", "pl", "lt"]  # every page is tested in each
 PAST_EVENTS = 25  # more than a page (20) of past events, so the pager shows
 
 

@@ -33,7 +33,7 @@ def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.mark.parametrize("lang", ["", "/en"])
+@pytest.mark.parametrize("lang", ["", "/en", "/da", "/de", "/pl", "/lt"])
 @pytest.mark.parametrize("path", PAGES)
 def test_map_pages_pass_axe_and_request_nothing_from_another_host(open_page, shipped_url, path, lang):
     page = open_page()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser.conftest import DESKTOP, axe_violations
+from browser.conftest import DESKTOP, LANGS, axe_violations
 
 PHONE = {"width": 360, "height": 740}
 PAGES = {
@@ -24,9 +24,6 @@ PAGES = {
     "400": ("/?location=oslo", 400),
 }
 FOCUSABLE = ("a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")
-
-
-LANGS = ["sv", "en", "da", "de", "pl", "lt"]
 
 
 def url_of(base_url: str, lang: str, path: str) -> str:

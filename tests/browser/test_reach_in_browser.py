@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from browser.conftest import axe_violations, events_yaml, serve
+from browser.conftest import LANGS, axe_violations, events_yaml, serve
 from calfeed.web import create_app
 
 
@@ -98,11 +98,11 @@ def test_the_allowed_origin_cannot_frame_any_other_page(open_page, sites):
     assert page.frames[1].evaluate("document.querySelectorAll('li.event').length") == 0
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_embed_passes_axe_in_light_and_dark_and_requests_nothing_elsewhere(open_page, base_url, lang, scheme):
     page = open_page(color_scheme=scheme)
-    page.goto(base_url + ("/en" if lang == "en" else "") + "/embed?limit=3")
+    page.goto(base_url + ("" if lang == "sv" else f"/{lang}") + "/embed?limit=3")
     assert page.locator("li.calfeed-event").count() == 3
     assert axe_violations(page) == []
     background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
@@ -110,10 +110,10 @@ def test_embed_passes_axe_in_light_and_dark_and_requests_nothing_elsewhere(open_
     assert {urlsplit(u).netloc for u in page.requests} == {urlsplit(base_url).netloc}
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_agenda_with_the_snippet_generator_open_passes_axe(open_page, base_url, lang):
     page = open_page()
-    page.goto(base_url + ("/en" if lang == "en" else "") + "/?project=umbrella")
+    page.goto(base_url + ("" if lang == "sv" else f"/{lang}") + "/?project=umbrella")
     page.locator("details.embed-snippet summary").click()
     assert page.locator("#embed-code").is_visible()
     assert page.locator(".embed-preview li.calfeed-event").count() == 2
@@ -129,12 +129,12 @@ def test_snippet_generator_works_without_javascript(open_page, base_url):
     assert page.locator("#embed-fragment").input_value() == base_url + "/embed/fragment?type=training"
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", ["/changes", "/changes?project=umbrella", "/events/timed-training"])
 def test_change_log_and_last_changed_pass_axe_and_request_nothing_elsewhere(open_page, sites, lang, path):
     app, _, _ = sites
     page = open_page()
-    page.goto(app + ("/en" if lang == "en" else "") + path)
+    page.goto(app + ("" if lang == "sv" else f"/{lang}") + path)
     if path.startswith("/changes"):
         expected = 2 if path == "/changes" else 1  # the conference has no project
         assert page.locator("li.change").count() == expected
