@@ -455,6 +455,29 @@ def test_english_feeds_carry_the_same_uids_with_english_texts(served):
     assert titles[f"hard-no-location@{DOMAIN}"] == "Konferens utan plats"  # no English given: Swedish
 
 
+@pytest.mark.parametrize(("url", "own", "cancelled", "name"), [
+    ("/pl/calendar.ics", "Warsztaty po polsku – Zażółć gęślą jaźń; łąkę, ćmą, źdźbło", "ODWOŁANE: Konferencja w Gdańsku",
+     "Trudne przypadki – kalendarz bałtycki"),
+    ("/lt/calendar.ics", "Dirbtuvės lietuviškai – Ąžuolų šviesų ūkis; Ėriškių čiurkšlė", "ATŠAUKTAS: Konferencija Gdanske",
+     "Sudėtingi atvejai – Baltijos kalendorius"),
+    ("/calendar.ics?lang=de", "Polish and Lithuanian – Żółć gęślą jaźń, Ąžuolų šviesų ūkis; Ėriškių čiurkšlė",
+     "ABGESAGT: Konferenz in Gdańsk; Tag 1, Teil 2", "Schwierige Fälle – Ostseekalender"),
+    ("/da/calendar.ics", "Polish and Lithuanian – Żółć gęślą jaźń, Ąžuolų šviesų ūkis; Ėriškių čiurkšlė",
+     "AFLYST: Konference i Gdańsk", "Svære tilfælde – Østersøkalenderen"),
+])  # fmt: skip
+def test_partner_language_feeds_carry_the_same_uids_with_their_own_or_the_fallback_texts(served, url, own, cancelled,
+                                                                                         name):  # fmt: skip
+    feed, sv = served["hard"][url], served["hard"]["/calendar.ics"]
+    assert [e.uid for e in feed.strict] == [e.uid for e in sv.strict]
+    for parser, events in readings(feed).items():
+        titles = {e.uid.split("@")[0]: e.summary for e in events}
+        assert titles["hard-polish-lithuanian-text"] == own, parser
+        assert titles["hard-cancelled"] == cancelled, parser
+        assert titles["hard-vilnius-summer-time"] == "Partner meeting in Vilnius", parser  # no such language: English
+        assert titles["hard-no-location"] == "Konferens utan plats", parser  # Swedish only: Swedish
+    assert vobject.readOne(feed.body.decode()).contents["x-wr-calname"][0].value == name
+
+
 # --- the "Done when" lines, spelled out ------------------------------------------------------
 
 

@@ -498,3 +498,40 @@ def test_the_change_log_keeps_titles_in_every_language_given_and_old_records_rea
     again = changelog.as_event("a", changelog.shown(new))
     assert [again.title.get(lang) for lang in LANGS] == ["Möte", "Meeting", "Meeting", "Meeting", "Spotkanie",
                                                         "Susitikimas"]  # fmt: skip
+
+
+@freeze_time("2027-11-13 10:00:00")
+@pytest.mark.parametrize(("url", "lang", "title", "entry"), [
+    ("/pl/upcoming.atom", "pl", "Nadchodzące wydarzenia: Region Kalmar – współpraca międzynarodowa",
+     "Wizyta studyjna w Guldborgsund"),
+    ("/lt/upcoming.atom", "lt", "Būsimi renginiai: Kalmaro regionas – tarptautinis bendradarbiavimas",
+     "Studijų vizitas į Guldborgsundą"),
+    ("/de/upcoming.atom?type=workshop", "de", "Kommende Veranstaltungen: Workshops – Region Kalmar län",
+     "Workshop in Greifswald"),
+    ("/da/changes.atom", "da", "Ændringer i programmet: Region Kalmar – internationalt samarbejde", None),
+])  # fmt: skip
+def test_atom_feeds_in_each_language_as_a_feed_reader_reads_them(multilingual, url, lang, title, entry):
+    import feedparser
+
+    feed = feedparser.parse(multilingual.get(url).data)
+    assert not feed.bozo
+    assert (feed.feed.title, feed.feed.language) == (title, lang)
+    if entry:
+        assert entry in [e.title for e in feed.entries]
+
+
+@freeze_time("2027-11-13 10:00:00")
+@pytest.mark.parametrize(("lang", "lines"), [
+    ("da", ["13.–14. november. Studietur til Guldborgsund i Nykøbing Falster.",
+            "5. december. Uddannelse i projektansøgninger i Gdańsk."]),
+    ("de", ["13.–14. November. Studienreise nach Guldborgsund in Nykøbing Falster.",
+            "5. Dezember. Schulung zu Projektanträgen in Gdańsk."]),
+    ("pl", ["13–14 listopada. Wizyta studyjna w Guldborgsund – Nykøbing Falster.",
+            "5 grudnia. Szkolenie z wniosków projektowych – Gdańsk."]),
+    ("lt", ["lapkričio 13–14. Studijų vizitas į Guldborgsundą – Nykøbing Falster.",
+            "gruodžio 5 d. Mokymai apie projektų paraiškas – Gdańsk."]),
+])  # fmt: skip
+def test_the_embedded_list_speaks_the_language_of_its_address(multilingual, lang, lines):
+    page = Page(multilingual.get(f"/{lang}/embed/fragment").get_data(as_text=True))
+    assert page.one("div", class_="calfeed").get("lang") == lang
+    assert [" ".join(li.text.split()) for li in page.by_class("li", "calfeed-event")][:2] == lines
