@@ -87,6 +87,7 @@ class Memo:
         self._previous: dict[Hashable, Piece] = {}
         self._scopes: dict[Hashable, int] = {}
         self._last_scope: tuple[Any, int] = (None, 0)
+        self._keys: dict[int, Hashable] = {}  # id of a kept piece -> its key, so rebase touches only a feed's own
 
     def for_version(self, version: Hashable) -> Memo:
         """Start a new generation when the events file changed (``version`` identifies it)."""
@@ -94,6 +95,7 @@ class Memo:
             self._version, self._previous, self._current = version, self._current, {}
             if len(self._scopes) > 1000:  # many edits of projects or locations: start afresh
                 self._scopes, self._previous, self._last_scope = {}, {}, (None, 0)
+            self._keys = {id(piece): key for key, piece in self._previous.items()}
         return self
 
     def scope(self, owner: object, parts: Callable[[], Hashable]) -> int:
@@ -115,6 +117,7 @@ class Memo:
             found = self._previous.pop(full, None)
             if found is None:
                 found = build()
+                self._keys[id(found)] = full
             self._current[full] = found
         return found
 
@@ -123,11 +126,10 @@ class Memo:
         feed cache holds anyway), instead of as copies of their own: at 10,000 events that is
         20 MB less per worker."""
         view = memoryview(body)
-        where = {}
         for piece in pieces:
-            where[id(piece)] = view[start : start + len(piece)]
+            key = self._keys.get(id(piece))
+            if key is not None and self._current.get(key) is piece:  # the id is this piece's, not a dead one's
+                kept = self._current[key] = view[start : start + len(piece)]
+                del self._keys[id(piece)]
+                self._keys[id(kept)] = key
             start += len(piece)
-        for key, value in self._current.items():  # values replaced in place: the dict keeps its size
-            found = where.get(id(value))
-            if found is not None:
-                self._current[key] = found

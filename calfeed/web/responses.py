@@ -25,15 +25,31 @@ MAX_ENTRIES = 1024
 # Bytes kept per version, bodies and their gzip together: a 10,000-event site's default feeds in
 # both languages take ~25 MB; beyond the budget the oldest entries go (and are built again if asked).
 MAX_CACHED_BYTES = 96_000_000
+CACHED_BYTES = "cached bytes"  # the key, in a snapshot's cache, of the bytes its Cached entries hold (counted on insert)
+
+
+def gzip_bytes(body: bytes) -> bytes:
+    """The gzip form the app sends, also written beside each exported file (``calfeed build``)."""
+    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same bytes every build
 
 
 class Cached:
-    __slots__ = ("body", "gzipped", "etag")
+    __slots__ = ("body", "_gzipped", "etag")
 
     def __init__(self, body: bytes) -> None:
         self.body = body
-        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same bytes every build
+        self._gzipped: bytes | None = None  # made on the first gzip request: not every answer is asked for in gzip
         self.etag = hashlib.sha256(body).hexdigest()[:32]
+
+    @property
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzip_bytes(self.body)
+        return self._gzipped
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self._gzipped or b"")
 
 
 def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
@@ -48,7 +64,9 @@ def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
         if len(cache) >= MAX_ENTRIES:
             cache.pop(next(iter(cache)))
         cache[key] = entry
-        _trim(cache)
+        cache[CACHED_BYTES] = cache.get(CACHED_BYTES, 0) + entry.size
+        if cache[CACHED_BYTES] > MAX_CACHED_BYTES:
+            _trim(cache)
     return entry
 
 
@@ -58,7 +76,7 @@ def _addressed(key: Hashable) -> Hashable:
 
 def _trim(cache: dict[Any, Any]) -> None:
     """Drop the oldest entries while the cache holds more than ``MAX_CACHED_BYTES`` (never the newest)."""
-    sizes = {key: len(e.body) + len(e.gzipped) for key, e in cache.items() if isinstance(e, Cached)}
+    sizes = {key: e.size for key, e in cache.items() if isinstance(e, Cached)}
     total = sum(sizes.values())
     for key in list(sizes)[:-1]:
         if total <= MAX_CACHED_BYTES:
@@ -66,6 +84,7 @@ def _trim(cache: dict[Any, Any]) -> None:
         total -= sizes[key]
         cache.pop(key, None)
         cache.pop(REPLAYS, None)  # they hold bodies too; rebuilt on the next requests
+    cache[CACHED_BYTES] = total
 
 
 def cache_pages(app: Flask, blueprint: str = "pages") -> None:
