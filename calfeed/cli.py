@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 import sys
 from dataclasses import replace
@@ -338,21 +339,35 @@ def serve(host: str, port: int, events: str) -> None:
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--events", envvar="CALFEED_EVENTS", default="events.yaml", show_default=True, help="The events file.")
 @click.option("--base-url", envvar="CALFEED_BASE_URL", default="", help="Public address of the static site.")
-def build(outdir: str, events: str, base_url: str) -> None:
-    """Write the whole public site into OUTDIR as static files, for any static host (see README)."""
+@click.option("--jobs", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 6), show_default="the CPUs",
+              help="Processes rendering the languages side by side.")  # fmt: skip
+@click.option("--changes-to", type=click.Path(dir_okay=False), default=None,
+              help="Also write the files to upload (added and changed), one per line, into this file.")  # fmt: skip
+def build(outdir: str, events: str, base_url: str, jobs: int, changes_to: str | None) -> None:
+    """Write the whole public site into OUTDIR as static files, for any static host (see README).
+    Into an earlier export only the files whose bytes changed are written; OUTDIR/.calfeed-manifest.json
+    lists what was added, changed and removed."""
     from .export import ExportError, export
     from .web import create_app
 
     try:
-        app = create_app({"CALFEED_EVENTS": events, "CALFEED_BASE_URL": base_url, "CALFEED_STATE_DIR": None})
-        report = export(app, Path(outdir))
+        app = create_app({"CALFEED_EVENTS": events, "CALFEED_BASE_URL": base_url, "CALFEED_STATE_DIR": None,
+                          "CALFEED_RELOAD_SECONDS": 86400})  # fmt: skip  # the export is of one version
+        report = export(app, Path(outdir), jobs=jobs)
+        if changes_to:
+            write_atomically(Path(changes_to), "".join(f"{name}\n" for name in report.added + report.changed).encode(),
+                             mode=0o644)  # fmt: skip
     except EventsFileError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{events} has {_count(len(exc.problems), 'error')}; nothing written") from None
     except (ExportError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{outdir}: {_count(len(report.files), 'file')} (and .gz), {report.bytes / 1e6:.1f} MB")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the export: {exc.strerror or exc} ({exc.filename})") from None
+    click.echo(f"{outdir}: {_count(len(report.files), 'file')} (and .gz), {report.bytes / 1e6:.1f} MB; "
+               f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed, "
+               f"{report.unchanged} unchanged (counting .gz files)")  # fmt: skip
 
 
 def _count(n: int, word: str) -> str:

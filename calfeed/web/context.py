@@ -146,6 +146,9 @@ def uid_domain() -> str:
     return urlsplit(current_app.config["CALFEED_BASE_URL"]).hostname or "calfeed.regionkalmar.se"
 
 
+VEVENTS = "calfeed.vevents"  # the app's extension holding each event's serialised bytes (icsbytes.Memo)
+
+
 def ics_context(lang: str) -> ics.Context:
     current = snapshot()
 
@@ -153,5 +156,5 @@ def ics_context(lang: str) -> ics.Context:
         return absolute("pages.event", event_id=event.id, lang=lang)
 
     # One memo per app: each event's bytes outlive a version of the file, so an edit re-serialises one event.
-    memo = current_app.extensions.setdefault("calfeed.vevents", Memo()).for_version(current.identity)
+    memo = current_app.extensions.setdefault(VEVENTS, Memo()).for_version(current.identity)
     return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url, memo)

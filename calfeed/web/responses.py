@@ -70,6 +70,15 @@ def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
     return entry
 
 
+def forget_answers(current: Snapshot) -> None:
+    """Drop the answers kept for ``current`` (its Cached bytes and replays), keeping what they
+    were built from: ``calfeed build`` asks for each URL once, so keeping them only costs memory."""
+    for key in [key for key, value in current.cache.items() if isinstance(value, Cached)]:
+        del current.cache[key]
+    current.cache.pop(REPLAYS, None)
+    current.cache.pop(CACHED_BYTES, None)
+
+
 def _addressed(key: Hashable) -> Hashable:
     return (key, base_url())
 

@@ -1,0 +1,159 @@
+"""`calfeed build` into an earlier export: only changed bytes are written, a manifest says what
+changed, and an interrupted build never leaves a half-written site serving."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+
+from calfeed import export
+from calfeed.cli import main
+from icalcheck import strict_events
+
+DAY = "2019-11-01 10:00"
+EVENT = "umbrella-2019-10-21-utbildning-kristianstad"
+TITLE = "Utbildning i internationell projektutveckling"
+
+
+def build(runner, events: Path, outdir: Path, *extra: str) -> dict:
+    with freeze_time(DAY):
+        result = runner.invoke(main, ["build", str(outdir), "--events", str(events), *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads((outdir / export.MANIFEST).read_text(encoding="utf-8"))
+
+
+def tree(outdir: Path) -> dict[str, bytes]:
+    return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in outdir.rglob("*")
+            if p.is_file() and p.relative_to(outdir).parts[0] not in export.OWN}  # fmt: skip
+
+
+def stamps(outdir: Path) -> dict[str, tuple[int, int]]:
+    return {name: ((outdir / name).stat().st_mtime_ns, (outdir / name).stat().st_ino) for name in tree(outdir)}
+
+
+def edit(events: Path, old: str, new: str) -> None:
+    text = events.read_text(encoding="utf-8")
+    assert old in text
+    events.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_first_build_lists_every_file_as_added(runner, events_file, tmp_path):
+    manifest = build(runner, events_file, tmp_path / "site")
+    assert manifest["added"] == sorted(tree(tmp_path / "site"))
+    assert manifest["changed"] == manifest["removed"] == [] and manifest["unchanged"] == 0
+
+
+def test_a_second_build_of_the_same_file_writes_nothing(runner, events_file, tmp_path):
+    site = tmp_path / "site"
+    build(runner, events_file, site)
+    before = stamps(site)
+    manifest = build(runner, events_file, site)
+    assert (manifest["added"], manifest["changed"], manifest["removed"], manifest["purge"]) == ([], [], [], [])
+    assert manifest["unchanged"] == len(before)
+    assert stamps(site) == before  # not rewritten: rsync -a and s3 sync skip every file
+
+
+def test_after_a_one_event_edit_only_the_files_whose_bytes_changed_are_written_and_listed(runner, events_file, tmp_path):
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events_file, site)
+    before, times = tree(site), stamps(site)
+    edit(events_file, TITLE, TITLE + " (ny tid)")
+    manifest = build(runner, events_file, site, "--changes-to", str(tmp_path / "upload.txt"))
+    after = tree(site)
+    build(runner, events_file, fresh)
+    assert after == tree(fresh)  # the same as a fresh full export of the same file
+
+    changed = sorted(name for name in after if name in before and before[name] != after[name])
+    assert manifest["changed"] == changed and manifest["added"] == [] and manifest["removed"] == []
+    assert f"events/{EVENT}/index.html" in changed and f"en/events/{EVENT}.ics" in changed
+    assert "calendar.ics" in changed and "calendar.ics.gz" in changed
+    assert len(changed) < len(after) / 4  # the other events' files are untouched
+    assert all(stamps(site)[name] == times[name] for name in after if name not in changed)
+    assert (tmp_path / "upload.txt").read_text(encoding="utf-8").splitlines() == changed
+    assert f"/events/{EVENT}" in manifest["purge"] and "/calendar.ics" in manifest["purge"]
+    titles = [e.summary for e in strict_events(after["calendar.ics"])]
+    assert TITLE + " (ny tid)" in titles
+
+
+def test_files_of_a_deleted_event_are_removed_and_listed(runner, events_file, tmp_path):
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events_file, site)
+    text = events_file.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {EVENT}")
+    events_file.write_text(text[:start] + text[text.index("  - id:", start + 1):], encoding="utf-8")
+    manifest = build(runner, events_file, site)
+    gone = [name for name in manifest["removed"] if EVENT in name]
+    assert f"events/{EVENT}.ics" in gone and f"lt/events/{EVENT}/index.html.gz" in gone
+    assert not (site / "events" / EVENT).exists()  # its folder goes too
+    build(runner, events_file, fresh)
+    assert tree(site) == tree(fresh)
+
+
+def test_an_interrupted_build_leaves_the_previous_export_serving(runner, events_file, tmp_path, monkeypatch):
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events_file, site)
+    before = tree(site)
+    edit(events_file, TITLE, TITLE + " (ny tid)")
+    real, calls = export._Job._one, []
+
+    def stop_halfway(self, *args):
+        calls.append(1)
+        if len(calls) == 40:
+            raise KeyboardInterrupt  # Ctrl-C, or the CI job cancelled
+        return real(self, *args)
+
+    monkeypatch.setattr(export._Job, "_one", stop_halfway)
+    with freeze_time(DAY):
+        result = runner.invoke(main, ["build", str(site), "--events", str(events_file), "--jobs", "1"])
+    assert result.exit_code != 0
+    assert tree(site) == before  # nothing of the new version is visible
+    monkeypatch.undo()
+    build(runner, events_file, site)
+    assert not (site / export.STAGING).exists()
+    build(runner, events_file, fresh)
+    assert tree(site) == tree(fresh)
+
+
+def test_a_build_stopped_while_moving_files_into_place_is_finished_by_the_next(runner, events_file, tmp_path,
+                                                                                monkeypatch):  # fmt: skip
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events_file, site)
+    edit(events_file, TITLE, TITLE + " (ny tid)")
+    real, moves = os.replace, []
+
+    def fail_on_the_third(source, target):
+        moves.append(target)
+        if len(moves) == 3:
+            raise OSError(28, "No space left on device")
+        return real(source, target)
+
+    monkeypatch.setattr(export.os, "replace", fail_on_the_third)
+    with freeze_time(DAY):
+        result = runner.invoke(main, ["build", str(site), "--events", str(events_file)])
+    assert result.exit_code == 1 and "No space left on device" in result.output and "Traceback" not in result.output
+    assert (site / export.STAGING / export.JOURNAL).is_file()
+    monkeypatch.undo()
+    build(runner, events_file, site)
+    build(runner, events_file, fresh)
+    assert tree(site) == tree(fresh)
+
+
+def test_the_languages_rendered_in_several_processes_give_the_same_site(runner, events_file, tmp_path):
+    one = build(runner, events_file, tmp_path / "one", "--jobs", "1")
+    three = build(runner, events_file, tmp_path / "three", "--jobs", "3")
+    assert one["added"] == three["added"]
+    assert tree(tmp_path / "one") == tree(tmp_path / "three")
+
+
+@pytest.mark.parametrize("name", ["index.html", "calendar.ics"])
+def test_a_file_changed_by_hand_in_the_export_is_written_again(runner, events_file, tmp_path, name):
+    site = tmp_path / "site"
+    build(runner, events_file, site)
+    original = (site / name).read_bytes()
+    (site / name).write_bytes(b"defaced")
+    manifest = build(runner, events_file, site)
+    assert manifest["changed"] == [name] and (site / name).read_bytes() == original
