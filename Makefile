@@ -22,8 +22,20 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/calfeed serve --events events.yaml
 
+# CI runs this (.ci/run): lint first, then every test.
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (rules and formatting) over the code, mypy over the package; versions pinned in setup.cfg.
+lint: install-test
+	$(BIN)/ruff check calfeed tests bench tools wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check calfeed tests bench tools wsgi.py gunicorn.conf.py
+	$(BIN)/mypy
+
+# The benchmarks (not tests): bench/RESULTS.md and bench/EXPORT.md on this machine.
+bench: install-test
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/export_bench.py
 
 # Everything but the browser, Node.js-parser and gunicorn tests: a quick check while working.
 test-fast: install-test

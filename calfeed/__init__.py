@@ -9,4 +9,4 @@ the YAML file into a model or one error carrying every problem, ``ics`` turns th
 model into feed bytes. Only ``web`` and ``cli`` import Flask.
 """
 
-__version__ = "1.0.0"
+__version__ = "1.2.0.dev0"
