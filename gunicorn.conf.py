@@ -26,7 +26,9 @@ errorlog = "-"
 def post_worker_init(worker):
     # Catch up with the state folder (the newest accepted version, which may be newer than the master's
     # start-up copy) and start watching the events file, before this worker takes its first request.
-    worker.wsgi.extensions["calfeed"].current()
+    store = getattr(worker.wsgi, "extensions", {}).get("calfeed")
+    if store is not None:  # None: another app under these settings (bench/baseline_app.py)
+        store.current()
 
 
 def pre_fork(server, worker):
