@@ -20,7 +20,7 @@ from .errors import Problem
 from .icsbytes import PROBE, Memo, assemble, to_ical
 from .ledger import EPOCH, Revisions
 from .model import EVENT_TYPES, LANGUAGES, Contact, Event, Filter, Schedule, select
-from .recurrence import overrides, utc_until, wall_clock
+from .recurrence import last_day, overrides, utc_until, wall_clock
 from .tzrules import vtimezone
 
 PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
@@ -202,7 +202,7 @@ def _series_days(event: Event) -> tuple[dt.date, ...]:
     """The last day of a series, so that its VTIMEZONE covers it; ten years for one without an end."""
     if event.recurrence is None:
         return ()
-    last = event.last_day(event.start.tzinfo) if isinstance(event.start, dt.datetime) else event.end
+    last = last_day(event, event.start.tzinfo) if isinstance(event.start, dt.datetime) else event.end
     return (min(last, event.start.date() + dt.timedelta(days=3653)),)
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from .. import ics
 from ..labels import type_plural
 from ..model import LANGUAGES, Filter, Schedule, select
+from ..recurrence import last_day
 from .context import (
     BadRequest, absolute, calendar_zone, ics_context, known, lang_route, query_args, query_filter, snapshot, today,
 )  # fmt: skip
@@ -81,7 +82,7 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
         events = select(schedule.events, selection)
         if oldest is not None:
             zone = calendar_zone()
-            events = [e for e in events if e.last_day(zone) >= oldest]
+            events = [e for e in events if last_day(e, zone) >= oldest]
         url = absolute(endpoint, lang=lang, **path_values, **query_args(selection, path_values))
         if past_days >= 0 and "past" in request.args:
             url += ("&" if "?" in url else "?") + f"past={past_days}"
