@@ -32,9 +32,10 @@ from typing import Any
 from .apart import APART_FROM_BYTES, check_apart, check_here
 from .changelog import KEEP_DAYS
 from .errors import EventsFileError, Problem
-from .ledger import LedgerError, Revisions, ledger_path, revise
+from .ledger import LedgerError, ledger_path, revise
 from .loader import MAX_BYTES, Result
 from .model import Schedule
+from .revisions import Revisions
 from .speed import gc_paused
 from .state import (
     Accepted,

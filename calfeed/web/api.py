@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from ..labels import type_name
 from ..model import Event, select
 from ..recurrence import AHEAD, BEHIND, expand
-from .context import BadRequest, absolute, calendar_zone, ics_context, lang_route, query_filter, snapshot, today
+from .context import BadRequest, absolute, calendar_zone, lang_route, query_filter, snapshot, today, uid_domain
 from .responses import cached, send
 
 bp = Blueprint("api", __name__)
@@ -28,7 +28,7 @@ def event_json(event: Event, lang: str) -> dict[str, Any]:
     place = schedule.locations.get(event.location)
     return {
         "id": event.id,
-        "uid": f"{event.id}@{ics_context(lang).uid_domain}",
+        "uid": f"{event.id}@{uid_domain()}",
         "title": event.title.get(lang),
         "type": event.type,
         "type_name": type_name(event.type, lang),

@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, g, request, url_for
 
 from .. import ics
-from ..icsbytes import Memo
-from ..model import EVENT_TYPES, LANGUAGES, Event, Filter
+from ..model import EVENT_TYPES, LANGUAGES, Filter
 from ..store import Snapshot, Store
 
 FACETS = {"project": "projects", "location": "locations", "type": "types"}
@@ -143,15 +142,4 @@ def uid_domain() -> str:
     configured = current_app.config["CALFEED_UID_DOMAIN"]
     if configured:
         return configured
-    return urlsplit(current_app.config["CALFEED_BASE_URL"]).hostname or "calfeed.regionkalmar.se"
-
-
-def ics_context(lang: str) -> ics.Context:
-    current = snapshot()
-
-    def page_url(event: Event) -> str:
-        return absolute("pages.event", event_id=event.id, lang=lang)
-
-    # One memo per app: each event's bytes outlive a version of the file, so an edit re-serialises one event.
-    memo = current_app.extensions.setdefault("calfeed.vevents", Memo()).for_version(current.identity)
-    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url, memo)
+    return urlsplit(current_app.config["CALFEED_BASE_URL"]).hostname or ics.DEFAULT_UID_DOMAIN

@@ -10,11 +10,12 @@ import datetime as dt
 from flask import Blueprint, Response, abort, current_app, request
 
 from .. import ics
+from ..icsbytes import Memo
 from ..labels import type_plural
-from ..model import LANGUAGES, Filter, Schedule, select
+from ..model import LANGUAGES, Event, Filter, Schedule, select
 from ..recurrence import last_day
 from .context import (
-    BadRequest, absolute, calendar_zone, ics_context, known, lang_route, query_args, query_filter, snapshot, today,
+    BadRequest, absolute, calendar_zone, known, lang_route, query_args, query_filter, snapshot, today, uid_domain,
 )  # fmt: skip
 from .responses import cached, send
 
@@ -51,8 +52,25 @@ def event(lang: str, event_id: str) -> Response:
     found = snapshot().schedule.by_id.get(event_id)
     if found is None:
         abort(404)
-    entry = cached(("event.ics", event_id, lang), lambda: ics.calendar([found], ics_context(lang), None))
+    entry = cached(("event.ics", event_id, lang), lambda: ics.calendar([found], ics_context(lang), None, vevent_memo()))
     return send(entry, CALENDAR, download=f"{event_id}.ics")
+
+
+def ics_context(lang: str) -> ics.Context:
+    """What every VEVENT of this request's feeds needs: its version, language, UID domain and page links."""
+    current = snapshot()
+
+    def page_url(event: Event) -> str:
+        return absolute("pages.event", event_id=event.id, lang=lang)
+
+    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)
+
+
+def vevent_memo() -> Memo:
+    """The app's one memo of each event's bytes: they outlive a version of the file, so an edit
+    re-serialises one event."""
+    memo: Memo = current_app.extensions.setdefault("calfeed.vevents", Memo())
+    return memo.for_version(snapshot().identity)
 
 
 def _language(lang: str) -> str:
@@ -89,7 +107,7 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
         name = feed_title(schedule, selection, lang)
         info = ics.FeedInfo(name, schedule.calendar.description.get(lang) or name, url,
                             current_app.config["CALFEED_REFRESH"])  # fmt: skip
-        return ics.calendar(events, ics_context(lang), info)
+        return ics.calendar(events, ics_context(lang), info, vevent_memo())
 
     return send(cached(key, build), CALENDAR, last_modified=_window_moved(oldest))
 

@@ -14,8 +14,8 @@ from flask import Blueprint, Response, current_app, render_template
 from markupsafe import Markup
 
 from .. import atom, changelog, dates, labels
-from ..ledger import Revisions
 from ..model import Event, Filter, Schedule, select
+from ..revisions import ChangeRecord, Revisions
 from .context import absolute, calendar_zone, lang_route, query_args, query_filter, snapshot, today, uid_domain
 from .feeds import _language, feed_title
 from .responses import cached, send
@@ -102,7 +102,7 @@ KIND_NAMES = {"added": "Added", "moved": "Moved", "cancelled": "Cancelled", "rei
               "changed": "Details changed", "removed": "Removed"}  # fmt: skip
 
 
-def kept_changes() -> list[changelog.Change]:
+def kept_changes() -> list[ChangeRecord]:
     """The changes of the last ``CALFEED_CHANGES_DAYS`` days (counted from today's midnight, so one
     day's pages are one set of bytes) that the query's filter concerns, newest first."""
     selection = query_filter()
@@ -111,20 +111,20 @@ def kept_changes() -> list[changelog.Change]:
             if c.at >= oldest and c.matches(selection.projects, selection.locations, selection.types)]  # fmt: skip
 
 
-def change_title(change: changelog.Change, lang: str) -> str:
+def change_title(change: ChangeRecord, lang: str) -> str:
     values = change.after or change.before or {}
     title = values.get("title") or {}
     return (title.get(lang) or title.get("en") or title.get("sv") or change.event_id) if values else change.event_id
 
 
-def change_link(change: changelog.Change, lang: str) -> str:
+def change_link(change: ChangeRecord, lang: str) -> str:
     """The event's page; for an event no longer in the file, the agenda."""
     if change.event_id in snapshot().schedule.by_id:
         return absolute("pages.event", event_id=change.event_id, lang=lang)
     return absolute("pages.agenda", lang=lang)
 
 
-def differences(change: changelog.Change, lang: str) -> list[tuple[str, str, str]]:
+def differences(change: ChangeRecord, lang: str) -> list[tuple[str, str, str]]:
     """(what, before, after) in words: every tracked value that changed; for an addition or a removal,
     when and where the event is (or was), with the other side empty."""
     gettext = _gettext()
@@ -174,7 +174,7 @@ def difference_text(before: str, after: str) -> str:
     return gettext("was %(old)s", old=before) if before else after
 
 
-def last_change(event_id: str) -> changelog.Change | None:
+def last_change(event_id: str) -> ChangeRecord | None:
     """The newest change of one event that the log still keeps (for its page's "Last changed")."""
     return next((c for c in snapshot().revisions.changes if c.event_id == event_id), None)
 
@@ -209,7 +209,7 @@ def changes_atom(lang: str) -> Response:
     return send(entry, atom.CONTENT_TYPE, last_modified=_updated())
 
 
-def _change_entry(change: changelog.Change, lang: str) -> atom.Entry:
+def _change_entry(change: ChangeRecord, lang: str) -> atom.Entry:
     gettext = _gettext()
     lines = [f"{what}: {difference_text(before, after)}" for what, before, after in differences(change, lang)]
     return atom.Entry(
