@@ -17,8 +17,11 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from ..labels import type_name
 from ..model import Event, select
 from ..recurrence import AHEAD, BEHIND, expand
-from .context import BadRequest, absolute, calendar_zone, lang_route, query_filter, snapshot, today, uid_domain
-from .responses import cached, send
+from .byte_cache import cached
+from .conditional import send
+from .current import calendar_zone, snapshot, today
+from .query import BadRequest, query_filter
+from .urls import absolute, lang_route, uid_domain
 
 bp = Blueprint("api", __name__)
 

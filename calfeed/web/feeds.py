@@ -12,12 +12,13 @@ from flask import Blueprint, Response, abort, current_app, request
 from .. import ics
 from ..icsbytes import Memo
 from ..labels import type_plural
-from ..model import LANGUAGES, Event, Filter, Schedule, select
+from ..model import Event, Filter, Schedule, select
 from ..recurrence import last_day
-from .context import (
-    BadRequest, absolute, calendar_zone, known, lang_route, query_args, query_filter, snapshot, today, uid_domain,
-)  # fmt: skip
-from .responses import cached, send
+from .byte_cache import cached
+from .conditional import send
+from .current import calendar_zone, snapshot, today
+from .query import BadRequest, known, language, query_args, query_filter
+from .urls import absolute, lang_route, uid_domain
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar; charset=utf-8"
@@ -48,7 +49,7 @@ def event_type(lang: str, slug: str) -> Response:
 
 @lang_route(bp, "/events/<event_id>.ics")
 def event(lang: str, event_id: str) -> Response:
-    lang = _language(lang)
+    lang = language(lang)
     found = snapshot().schedule.by_id.get(event_id)
     if found is None:
         abort(404)
@@ -73,13 +74,6 @@ def vevent_memo() -> Memo:
     return memo.for_version(snapshot().identity)
 
 
-def _language(lang: str) -> str:
-    chosen = request.args.get("lang", lang)
-    if chosen not in LANGUAGES:
-        raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}", list(LANGUAGES))
-    return chosen
-
-
 def _past_days() -> int:
     raw = request.args.get("past")
     if raw is None:
@@ -90,7 +84,7 @@ def _past_days() -> int:
 
 
 def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, str]) -> Response:
-    lang = _language(lang)
+    lang = language(lang)
     past_days = _past_days()
     oldest = today() - dt.timedelta(days=past_days) if past_days >= 0 else None
     key = ("feed", endpoint, tuple(path_values.items()), selection, lang, oldest)

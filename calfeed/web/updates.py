@@ -16,9 +16,13 @@ from markupsafe import Markup
 from .. import atom, changelog, dates, labels
 from ..model import Event, Filter, Schedule, select
 from ..revisions import ChangeRecord, Revisions
-from .context import absolute, calendar_zone, lang_route, query_args, query_filter, snapshot, today, uid_domain
-from .feeds import _language, feed_title
-from .responses import cached, send
+from .byte_cache import cached
+from .conditional import send
+from .current import calendar_zone, snapshot, today
+from .feeds import feed_title
+from .page_values import coming, template_values
+from .query import language, query_args, query_filter
+from .urls import absolute, lang_route, uid_domain
 
 bp = Blueprint("updates", __name__)
 
@@ -34,14 +38,12 @@ def _updated() -> dt.datetime:
 
 @lang_route(bp, "/upcoming.atom")
 def upcoming(lang: str) -> Response:
-    from .pages import _upcoming
-
-    lang = _language(lang)
+    lang = language(lang)
     selection = query_filter()
 
     def build() -> bytes:
         schedule, revisions = snapshot().schedule, snapshot().revisions
-        events = _upcoming(select(schedule.events, selection))
+        events = coming(select(schedule.events, selection))
         feed = _feed("upcoming", _gettext()("Upcoming activities"), "updates.upcoming", "pages.agenda", selection, lang,
                      _updated())  # fmt: skip
         return atom.document(feed, [_upcoming_entry(e, schedule, revisions, lang) for e in events])
@@ -187,16 +189,14 @@ def change_helpers() -> dict[str, Any]:
 
 @lang_route(bp, "/changes")
 def changes(lang: str) -> str:
-    from .pages import _common
-
     selection = query_filter()
     return render_template("changes.html", changes=kept_changes(), days=int(current_app.config["CALFEED_CHANGES_DAYS"]),
-                           **_common(selection, lang))  # fmt: skip
+                           **template_values(selection, lang))  # fmt: skip
 
 
 @lang_route(bp, "/changes.atom")
 def changes_atom(lang: str) -> Response:
-    lang = _language(lang)
+    lang = language(lang)
     selection = query_filter()
 
     def build() -> bytes:
