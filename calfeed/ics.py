@@ -1,6 +1,6 @@
 """Where a feed is built: events -> RFC 5545 iCalendar bytes, with the ``icalendar`` library.
 
-Layer: ics. Imports ``model``, ``revisions``, ``recurrence``, ``labels``, ``icsbytes`` and ``tzrules``
+Layer: ics. Imports ``model``, ``revisions``, ``recurrence``, ``vocabulary``, ``icsbytes`` and ``tzrules``
 (VTIMEZONEs); no Flask, no file, no clock, no address of the site: DTSTAMP and LAST-MODIFIED come from
 the revisions and every link from ``Context.page_url``, so the same file gives the same bytes. The
 caller owns the cache of each event's bytes (``icsbytes.Memo``) and passes it in.
@@ -18,11 +18,11 @@ import icalendar
 
 from . import __version__
 from .icsbytes import PROBE, Memo, assemble, to_ical
-from .labels import CANCELLED_PREFIX, CONTACT, MORE_INFORMATION, country_name, type_name
 from .model import Contact, Event, Schedule
 from .recurrence import last_day, overrides, utc_until, wall_clock
 from .revisions import Revisions
 from .tzrules import vtimezone
+from .vocabulary import CANCELLED_PREFIX, CONTACT, MORE_INFORMATION, country_name, type_name
 
 PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
 DEFAULT_UID_DOMAIN = "calfeed.regionkalmar.se"  # the right-hand side of UIDs when nothing else is configured

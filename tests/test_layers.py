@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
-NO_FLASK = {"errors", "model", "labels", "dates", "subscribe", "loader", "ledger", "state", "atomic", "store",
+NO_FLASK = {"errors", "model", "vocabulary", "dates", "subscribe", "loader", "ledger", "state", "atomic", "store",
             "ics", "tzrules", "geo", "vcard", "listing", "qr", "atom", "changelog"}
 PURE = {"errors", "model"}
 

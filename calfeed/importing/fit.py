@@ -21,7 +21,7 @@ from typing import Any
 
 from dateutil.rrule import rruleset, rrulestr
 
-from ..labels import TYPE_NAMES
+from ..vocabulary import TYPE_NAMES
 from ..loader import _URL as URL  # the loader's own rule for a url value
 from ..loader import MAX_YEAR
 from ..model import EVENT_TYPES, STATUSES, Change, Event, Recurrence, Text

@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ..labels import type_name
 from ..model import Event, select
 from ..recurrence import AHEAD, BEHIND, expand
+from ..vocabulary import type_name
 from .byte_cache import cached
 from .conditional import send
 from .current import calendar_zone, snapshot, today

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from ..speed import gc_paused
+from ..gc_pause import gc_paused
 from .current import snapshot
 from .urls import base_url
 
@@ -38,7 +38,7 @@ def cached(key: Hashable, build: Callable[[], bytes]) -> Cached:
     key = _addressed(key)
     entry = cache.get(key)
     if entry is None:
-        with gc_paused():  # a feed is thousands of short-lived objects: see calfeed/speed.py
+        with gc_paused():  # a feed is thousands of short-lived objects: see calfeed/gc_pause.py
             entry = Cached(build())
         if len(cache) >= MAX_ENTRIES:
             cache.pop(next(iter(cache)))

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from .. import ics
 from ..icsbytes import Memo
-from ..labels import type_plural
 from ..model import Event, Filter, Schedule, select
 from ..recurrence import last_day
+from ..vocabulary import type_plural
 from .byte_cache import cached
 from .conditional import send
 from .current import calendar_zone, snapshot, today

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from .. import geo, jsonld, labels, qr, subscribe, vcard
+from .. import geo, jsonld, qr, subscribe, vcard, vocabulary
 from ..ics import location_text, summary
 from ..loader import slugify
 from ..model import Event, Filter, select
@@ -122,7 +122,7 @@ def helpers() -> dict[str, Any]:
         gettext = current_app.extensions["calfeed.gettext"]
         names = {"project": lambda v: schedule.projects[v].label.get(lang),
                  "location": lambda v: schedule.locations[v].name.get(lang),
-                 "type": lambda v: labels.type_name(v, lang)}  # fmt: skip
+                 "type": lambda v: vocabulary.type_name(v, lang)}  # fmt: skip
         facets = {"project": gettext("Project"), "location": gettext("Place"), "type": gettext("Type")}
         parts = [(facets[name], ", ".join(names[name](v) for v in query[name])) for name in names if name in query]
         if query.get("cancelled") == "hide":

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template
 from markupsafe import Markup
 
-from .. import atom, changelog, dates, labels
+from .. import atom, changelog, dates, vocabulary
 from ..model import Event, Filter, Schedule, select
 from ..revisions import ChangeRecord, Revisions
 from .byte_cache import cached
@@ -70,13 +70,13 @@ def _upcoming_entry(event: Event, schedule: Schedule, revisions: Revisions, lang
     parts = [dates.when(event, lang)]
     place = schedule.locations.get(event.location)
     if place is not None:
-        parts.append(f"{place.name.get(lang)}, {labels.country_name(place.country, lang)}")
-    parts.append(labels.type_name(event.type, lang))
+        parts.append(f"{place.name.get(lang)}, {vocabulary.country_name(place.country, lang)}")
+    parts.append(vocabulary.type_name(event.type, lang))
     if event.status != "confirmed":
-        parts.append(labels.STATUS_NAMES[event.status].get(lang))
+        parts.append(vocabulary.STATUS_NAMES[event.status].get(lang))
     title = event.title.get(lang)
     if event.status == "cancelled":
-        title = labels.CANCELLED_PREFIX.get(lang) + title
+        title = vocabulary.CANCELLED_PREFIX.get(lang) + title
     occurrence = [event.recurrence_id.isoformat()] if event.recurrence_id is not None else []
     return atom.Entry(
         id=atom.tag(uid_domain(), "event", event.id, *occurrence),
@@ -84,7 +84,7 @@ def _upcoming_entry(event: Event, schedule: Schedule, revisions: Revisions, lang
         link=absolute("pages.event", event_id=event.id, lang=lang),
         updated=revisions.of(event.id).modified,
         summary=" · ".join(parts),
-        category=(event.type, labels.type_name(event.type, lang)),
+        category=(event.type, vocabulary.type_name(event.type, lang)),
     )
 
 
@@ -153,8 +153,8 @@ def _texts(event_id: str, values: Any, lang: str) -> dict[str, str]:
         "when": dates.when(event, lang),
         "location": place.name.get(lang) if place else event.location,
         "title": event.title.get(lang),
-        "status": labels.STATUS_NAMES[event.status].get(lang) if event.status in labels.STATUS_NAMES else event.status,
-        "type": labels.type_name(event.type, lang) if event.type in labels.TYPE_NAMES else event.type,
+        "status": vocabulary.STATUS_NAMES[event.status].get(lang) if event.status in vocabulary.STATUS_NAMES else event.status,
+        "type": vocabulary.type_name(event.type, lang) if event.type in vocabulary.TYPE_NAMES else event.type,
         "project": project.label.get(lang) if project else event.project,
     }
 
