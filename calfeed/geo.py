@@ -144,10 +144,6 @@ class Map:
     def drawn(self) -> tuple[Place, ...]:
         return tuple(p for p in self.places if p.on_map)
 
-    @property
-    def not_drawn(self) -> tuple[Place, ...]:
-        return tuple(p for p in self.places if not p.on_map)
-
 
 class _Collector:
     """Gathers entries per place: a location by its key, loose coordinates by their value."""

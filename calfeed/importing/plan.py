@@ -18,8 +18,6 @@ from .incoming import Incoming
 from .places import NewLocation
 from .yaml_writer import compose, event_block, insert, item_span, location_block, replace_items, section, style_of
 
-UPDATES = ("keep", "overwrite")
-
 
 @dataclass
 class Plan:
