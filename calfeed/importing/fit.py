@@ -6,6 +6,8 @@ write them, after the README's time-zone precedence. A series becomes ``repeat:`
 very same occurrences (instants, status, place) as the source's rule; otherwise it is imported as its
 single occurrences and the report says why. Nothing the source says about an event is lost
 silently: what the file cannot hold is named in ``notes``.
+
+Layer: loader (like the rest of ``calfeed.importing``).
 """
 
 from __future__ import annotations
