@@ -1,12 +1,17 @@
 """calfeed: publish an events file as iCalendar feeds, an HTML agenda and JSON.
 
-Layers, imported downward only (tests/test_layers.py keeps it so):
+Layer: bottom (the package's version, which the feeds' PRODID carries; imports nothing).
 
-    errors -> model -> loader, ics -> web, cli
+Layers, imported downward only; each module's docstring names its own in a "Layer:" line and
+tests/test_layers.py keeps every import pointing down (and the package free of import cycles):
 
-``model`` is pure (dataclasses and functions of their arguments), ``loader`` turns
-the YAML file into a model or one error carrying every problem, ``ics`` turns the
-model into feed bytes. Only ``web`` and ``cli`` import Flask.
+    bottom (errors, atomic, gc_pause)  ->  model  ->  loader | ics  ->  site  ->  web  ->  cli
+
+``model`` is pure (dataclasses and functions of their arguments), ``loader`` turns the YAML file
+into a model or one error carrying every problem (and keeps the ledger and the state folder),
+``ics`` turns the model into feed bytes; the two are siblings and import nothing of each other.
+``site`` knows the site's feed paths without Flask (``feedsize``). Only ``web`` and ``cli`` import
+Flask.
 """
 
-__version__ = "1.2.0.dev0"
+__version__ = "1.0.0"

@@ -17,45 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .model import LANGUAGES, Event, Text
+from .revisions import KINDS, ChangeRecord
 
-KINDS = ("added", "moved", "cancelled", "reinstated", "changed", "removed")
 WHERE = ("start", "end", "location")  # a change of any of these is a move
-TRACKED = ("start", "end", "location", "status", "title", "type", "project")
 KEEP_DAYS = 180
-
-
-@dataclass(frozen=True)
-class Change:
-    """One published change of one event. ``before``/``after`` are ``shown`` values (None when added/removed)."""
-
-    at: dt.datetime  # UTC, when the version of the file that made it was loaded
-    event_id: str
-    kind: str  # one of KINDS
-    sequence: int  # the event's SEQUENCE in the feeds from this change on (the last one, when removed)
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any] | None
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        """The tracked values that differ, in TRACKED order (all of the other's when added or removed)."""
-        if self.before is None or self.after is None:
-            return ()
-        return tuple(name for name in TRACKED if self.before.get(name) != self.after.get(name))
-
-    def matches(self, projects: frozenset[str] | None, locations: frozenset[str] | None,
-                types: frozenset[str] | None) -> bool:  # fmt: skip
-        """A filter of the feeds, on the event before or after the change: a move out of Kalmar concerns Kalmar."""
-        for values in (self.before, self.after):
-            if values is not None and all(
-                chosen is None or values.get(name, "") in chosen
-                for name, chosen in (("project", projects), ("location", locations), ("type", types))
-            ):
-                return True
-        return False
 
 
 def shown(event: Event) -> dict[str, Any]:
@@ -134,23 +102,23 @@ def prune(state: dict[str, Any], now: dt.datetime, keep_days: int = KEEP_DAYS) -
         del changes[key]
 
 
-def as_json(change: Change) -> list[Any]:
+def as_json(change: ChangeRecord) -> list[Any]:
     """One record as the state folder's current.json keeps it beside the revisions it goes with."""
     return [change.at.strftime("%Y-%m-%dT%H:%M:%SZ"), change.event_id, change.kind, change.sequence,
             change.before, change.after]  # fmt: skip
 
 
-def from_json(items: Any) -> tuple[Change, ...]:
+def from_json(items: Any) -> tuple[ChangeRecord, ...]:
     """``as_json`` records back; a damaged list raises ValueError, TypeError or KeyError (the state folder's cue)."""
     found = []
     for at, event_id, kind, sequence, before, after in items:
         if kind not in KINDS:
             raise ValueError(f"not a kind of change: {kind!r}")
-        found.append(Change(dt.datetime.fromisoformat(at), str(event_id), kind, int(sequence), before, after))
+        found.append(ChangeRecord(dt.datetime.fromisoformat(at), str(event_id), kind, int(sequence), before, after))
     return tuple(found)
 
 
-def read(state: Mapping[str, Any]) -> tuple[Change, ...]:
+def read(state: Mapping[str, Any]) -> tuple[ChangeRecord, ...]:
     """Every record in ``state``, newest first; records the log cannot read are left out, not fatal."""
     found = []
     changes = state.get("changes")
@@ -163,7 +131,7 @@ def read(state: Mapping[str, Any]) -> tuple[Change, ...]:
             for values in (record.get("before"), record.get("after")):
                 if values is not None:
                     as_event(event_id, values)  # a hand-edited value a page could not show: skip the record
-            found.append(Change(at, event_id, record["kind"], int(record.get("sequence", 0)),
+            found.append(ChangeRecord(at, event_id, record["kind"], int(record.get("sequence", 0)),
                                 record.get("before"), record.get("after")))  # fmt: skip
         except (AttributeError, KeyError, TypeError, ValueError, zoneinfo.ZoneInfoNotFoundError):
             continue

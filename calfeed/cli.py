@@ -21,12 +21,14 @@ import click
 import yaml
 
 from .atomic import write_atomically
-from .errors import ConfigError, EventsFileError
-from .ics import size_warnings
+from .errors import ConfigError, EventsFileError, Problem
+from .feedsize import oversized_feeds
 from .importing import SourceError
 from .loader import MAX_BYTES, Result, check_file
 from .loader import check as check_text
-from .model import EVENT_TYPES
+from .model import EVENT_TYPES, Schedule
+
+FEED_WARN_BYTES = 800_000  # Google Calendar drops the events past about 1 MB of a feed
 
 
 @click.group()
@@ -59,6 +61,18 @@ def check(files: tuple[str, ...], fmt: str, max_bytes: int) -> None:
                 click.echo(str(problem))
             click.echo(f"{name}: {_summary(result)}" if len(results) > 1 else _summary(result))
     sys.exit(0 if all(r.schedule is not None for r in results.values()) else 1)
+
+
+def size_warnings(schedule: Schedule, filename: str, limit: int | None = None) -> list[Problem]:
+    """``calfeed check``'s warning for feeds near Google Calendar's limit (it drops events past ~1 MB)."""
+    limit = FEED_WARN_BYTES if limit is None else limit
+    return [
+        Problem(f"the feed {path} would be {size // 1000} kB, over {limit // 1000} kB: Google Calendar drops the "
+                "events past about 1 MB", filename, severity="warning",
+                hint="leave out old events: set CALFEED_PAST_DAYS (e.g. 365) for the whole site, or subscribe "
+                f"with {path}?past=365")  # fmt: skip
+        for path, size in oversized_feeds(schedule, limit)
+    ]
 
 
 def _summary(result: Result) -> str:

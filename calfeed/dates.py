@@ -12,8 +12,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 
-from .labels import BABEL_LOCALES
 from .model import Event
+from .vocabulary import BABEL_LOCALES
 
 # Swedish and English keep the patterns their pages have always had (no spaces around the dash);
 # the partners' languages take CLDR's own patterns (Babel's locale data) for dates and ranges.

@@ -1,4 +1,7 @@
-"""Problems found in an events file, as values. Bottom layer: imports nothing of calfeed."""
+"""Problems found in an events file, as values.
+
+Layer: bottom (imports nothing of calfeed).
+"""
 
 from __future__ import annotations
 

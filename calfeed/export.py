@@ -45,8 +45,9 @@ from werkzeug.routing import Rule
 
 from .atomic import write_atomically
 from .model import EVENT_TYPES, LANGUAGES
-from .web.context import SNAPSHOT, VEVENTS
-from .web.responses import forget_answers, gzip_bytes
+from .web.byte_cache import forget_answers, gzip_bytes
+from .web.current import SNAPSHOT
+from .web.feeds import VEVENTS
 
 MARKER = ".calfeed-export"  # marks a directory this command may empty and write again
 MANIFEST = ".calfeed-manifest.json"  # what the last build added, changed and removed

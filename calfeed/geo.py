@@ -1,6 +1,6 @@
 """The map of the southern Baltic: a fixed projection and the markers a page draws on it.
 
-Layer: model (pure). Imports ``model`` and ``labels``; no Flask, no I/O of the events file.
+Layer: model (pure). Imports ``model`` and ``vocabulary``; no Flask, no I/O of the events file.
 The one file it reads is its own package data, the coastline made once by
 ``tools/make_coastline.py`` and shipped in ``calfeed/data/`` (read once, then cached).
 
@@ -143,10 +143,6 @@ class Map:
     @property
     def drawn(self) -> tuple[Place, ...]:
         return tuple(p for p in self.places if p.on_map)
-
-    @property
-    def not_drawn(self) -> tuple[Place, ...]:
-        return tuple(p for p in self.places if not p.on_map)
 
 
 class _Collector:

@@ -1,32 +1,31 @@
 """Where a feed is built: events -> RFC 5545 iCalendar bytes, with the ``icalendar`` library.
 
-Layer: ics. Imports ``model``, ``labels``, ``ledger``'s value types and ``tzrules`` (VTIMEZONEs); no Flask, no clock:
-DTSTAMP and LAST-MODIFIED come from the revisions, so the same file gives the same bytes.
+Layer: ics. Imports ``model``, ``revisions``, ``recurrence``, ``vocabulary``, ``icsbytes`` and ``tzrules``
+(VTIMEZONEs); no Flask, no file, no clock, no address of the site: DTSTAMP and LAST-MODIFIED come from
+the revisions and every link from ``Context.page_url``, so the same file gives the same bytes. The
+caller owns the cache of each event's bytes (``icsbytes.Memo``) and passes it in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import icalendar
 
 from . import __version__
-from .labels import CANCELLED_PREFIX, CONTACT, MORE_INFORMATION, country_name, type_name
-from .errors import Problem
 from .icsbytes import PROBE, Memo, assemble, to_ical
-from .ledger import EPOCH, Revisions
-from .model import EVENT_TYPES, LANGUAGES, Contact, Event, Filter, Schedule, select
-from .recurrence import overrides, utc_until, wall_clock
+from .model import Contact, Event, Schedule
+from .recurrence import last_day, overrides, utc_until, wall_clock
+from .revisions import Revisions
 from .tzrules import vtimezone
+from .vocabulary import CANCELLED_PREFIX, CONTACT, MORE_INFORMATION, country_name, type_name
 
 PRODID = f"-//Region Kalmar län//calfeed {__version__}//SV"
-FEED_WARN_BYTES = 800_000  # Google Calendar drops the events past about 1 MB of a feed
-DEFAULT_UID_DOMAIN = "calfeed.regionkalmar.se"
-NAME_MARGIN = 4_000  # how much more than /calendar.ics a narrower feed's name and URLs can take
+DEFAULT_UID_DOMAIN = "calfeed.regionkalmar.se"  # the right-hand side of UIDs when nothing else is configured
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,6 @@ class Context:
     lang: str
     uid_domain: str
     page_url: Callable[[Event], str]
-    memo: Memo | None = field(default=None, compare=False, repr=False)  # each event's bytes, kept
 
 
 def uid(event: Event, uid_domain: str) -> str:
@@ -125,8 +123,9 @@ def contact_text(contact: Contact, lang: str) -> str:
     return CONTACT.get(lang) + ": " + ", ".join(d for d in details if d)
 
 
-def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> bytes:
-    """The iCalendar bytes of a feed (``info`` given) or of a one-event download (``info=None``)."""
+def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None, memo: Memo | None = None) -> bytes:
+    """The iCalendar bytes of a feed (``info`` given) or of a one-event download (``info=None``).
+    With ``memo``, each event's bytes are taken from it when serialised before, and kept in it."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -150,31 +149,37 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None) -> by
     zones: dict[str, list[dt.date]] = {}
     for event in events:
         changed = overrides(event)  # a series' moved and cancelled occurrences: same UID, own RECURRENCE-ID
-        vevents.append(vevent_bytes(event, changed, ctx))
+        vevents.append(vevent_bytes(event, changed, ctx, memo))
         if not event.all_day:
             zones.setdefault(event.start.tzinfo.key, []).extend(
                 (event.start.date(), event.end.date(), *_series_days(event), *(o.end.date() for o in changed)))
     # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
     for key in sorted(zones):
         cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))
-    return assemble(cal, vevents, ctx.memo)
+    return assemble(cal, vevents, memo)
 
 
-def vevent_bytes(event: Event, changed: list[Event], ctx: Context) -> bytes | memoryview:
+def vevent_bytes(event: Event, changed: list[Event], ctx: Context, memo: Memo | None = None) -> bytes | memoryview:
     """The serialised VEVENT of ``event`` and of its ``changed`` occurrences, the same bytes as
-    icalendar's; from ``ctx.memo`` when this event, language and revision were serialised before."""
+    icalendar's; from ``memo`` when this event, language and revision were serialised before."""
 
     def build() -> bytes:
         return b"".join(to_ical(vevent(e, ctx)) for e in (event, *changed))
 
-    if ctx.memo is None:
+    if memo is None:
         return build()
-    # What the bytes depend on besides the event's own content; page_url(PROBE) stands for the links.
-    scope = ctx.memo.scope(ctx, lambda: (
-        *(getattr(ctx, f) for f in ctx.__dataclass_fields__ if f not in ("schedule", "revisions", "page_url", "memo")),
-        ctx.page_url(PROBE), ctx.schedule.calendar, tuple(ctx.schedule.projects.items()),
-        tuple(ctx.schedule.locations.items())))  # fmt: skip
-    return ctx.memo.get_or_build((scope, ctx.revisions.of(event.id)), event, build)
+    scope = memo.scope(ctx, lambda: depends_on(ctx))
+    return memo.get_or_build((scope, ctx.revisions.of(event.id)), event, build)
+
+
+def depends_on(ctx: Context) -> Hashable:
+    """What a VEVENT's bytes depend on besides the event itself and its revision: the language,
+    the UID domain, how links are built (``page_url(PROBE)`` stands for them), and the calendar,
+    projects and locations that LOCATION, GEO, ORGANIZER and DESCRIPTION are taken from. A new
+    ``vevent`` input belongs here too, or the memo would hand out bytes built without it."""
+    schedule = ctx.schedule
+    return (ctx.lang, ctx.uid_domain, ctx.page_url(PROBE), schedule.calendar, tuple(schedule.projects.items()),
+            tuple(schedule.locations.items()))  # fmt: skip
 
 
 def _add_rule(component: icalendar.Event, event: Event) -> None:
@@ -202,52 +207,5 @@ def _series_days(event: Event) -> tuple[dt.date, ...]:
     """The last day of a series, so that its VTIMEZONE covers it; ten years for one without an end."""
     if event.recurrence is None:
         return ()
-    last = event.last_day(event.start.tzinfo) if isinstance(event.start, dt.datetime) else event.end
+    last = last_day(event, event.start.tzinfo) if isinstance(event.start, dt.datetime) else event.end
     return (min(last, event.start.date() + dt.timedelta(days=3653)),)
-
-
-def served_feeds(schedule: Schedule) -> list[tuple[str, Filter]]:
-    """The path and selection of every feed the site serves; query filters only narrow these."""
-    return [
-        ("/calendar.ics", Filter()),
-        *((f"/projects/{slug}.ics", Filter(projects=frozenset([slug]))) for slug in schedule.projects),
-        *((f"/locations/{slug}.ics", Filter(locations=frozenset([slug]))) for slug in schedule.locations),
-        *((f"/types/{kind}.ics", Filter(types=frozenset([kind]))) for kind in EVENT_TYPES),
-    ]
-
-
-def oversized_feeds(
-    schedule: Schedule, limit: int, base_url: str = "https://" + DEFAULT_UID_DOMAIN
-) -> list[tuple[str, int]]:
-    """(path, bytes) of every served feed, in every language, with more than ``limit`` bytes when
-    it carries all its events. A served feed is a subset of ``/calendar.ics`` and differs from it
-    only by a longer name and address (``NAME_MARGIN``), so the others are only built when that
-    one comes close."""
-    found = []
-    for lang in LANGUAGES:
-        prefix = "" if lang == LANGUAGES[0] else f"/{lang}"
-        ctx = Context(schedule, Revisions({}, EPOCH), lang, DEFAULT_UID_DOMAIN, _page_url(base_url + prefix))
-        name, description = schedule.calendar.name.get(lang), schedule.calendar.description.get(lang)
-        for path, selection in served_feeds(schedule):
-            size = len(calendar(select(schedule.events, selection), ctx, FeedInfo(name, description, base_url + path)))
-            if size > limit:
-                found.append((prefix + path, size))
-            elif path == "/calendar.ics" and size <= limit - NAME_MARGIN:
-                break
-    return found
-
-
-def _page_url(base_url: str) -> Callable[[Event], str]:
-    return lambda event: f"{base_url}/events/{event.id}"
-
-
-def size_warnings(schedule: Schedule, filename: str, limit: int | None = None) -> list[Problem]:
-    """``calfeed check``'s warning for feeds near Google Calendar's limit (it drops events past ~1 MB)."""
-    limit = FEED_WARN_BYTES if limit is None else limit
-    return [
-        Problem(f"the feed {path} would be {size // 1000} kB, over {limit // 1000} kB: Google Calendar drops the "
-                "events past about 1 MB", filename, severity="warning",
-                hint="leave out old events: set CALFEED_PAST_DAYS (e.g. 365) for the whole site, or subscribe "
-                f"with {path}?past=365")  # fmt: skip
-        for path, size in oversized_feeds(schedule, limit)
-    ]

@@ -1,6 +1,6 @@
 """Revision memory: SEQUENCE and LAST-MODIFIED for every event, kept across restarts.
 
-Layer: loader (file I/O). Imports ``model``; no Flask.
+Layer: loader (file I/O). Imports ``model`` and ``revisions`` (the values it remembers); no Flask.
 
 Calendar clients only take an edit when an event's SEQUENCE rises (Google) and use
 LAST-MODIFIED/DTSTAMP to order versions. Neither can come from the events file itself,
@@ -19,32 +19,15 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Iterator
+from dataclasses import fields, replace
 from pathlib import Path
 
 from . import changelog
 from .atomic import write_atomically
 from .errors import Problem
 from .model import Contact, Event, Location, Schedule
-
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-
-
-@dataclass(frozen=True)
-class Revision:
-    sequence: int
-    modified: dt.datetime  # UTC
-
-
-@dataclass(frozen=True)
-class Revisions:
-    events: Mapping[str, Revision]
-    last_modified: dt.datetime  # of the whole file, deletions included
-    changes: tuple[changelog.Change, ...] = ()  # the change log, newest first (calfeed/changelog.py)
-
-    def of(self, event_id: str) -> Revision:
-        return self.events.get(event_id, Revision(0, self.last_modified))
+from .revisions import EPOCH, Revision, Revisions
 
 
 def content_hash(event: Event, place: Location | None = None, contact: Contact | None = None) -> str:

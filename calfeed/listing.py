@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from .dates import OWN_PATTERNS, day_range, days_this_year
-from .labels import BABEL_LOCALES, CANCELLED_PREFIX
 from .model import Event, Schedule, Text
+from .vocabulary import BABEL_LOCALES, CANCELLED_PREFIX
 
 # "<title> i <place>"; Polish and Lithuanian would decline the place name after "w" / "į", so a dash.
 IN = Text(" i ", " in ", da=" i ", de=" in ", pl=" – ", lt=" – ")

@@ -29,13 +29,11 @@ import pytz
 import yaml
 
 from .errors import EventsFileError, Problem
-from .recurrence import (
-    FREQUENCIES, MAX_COUNT, WEEKDAYS, Change, Recurrence, nearest, occurs_on, rule_of, utc_until, wall_clock,
-)  # fmt: skip
+from .recurrence import FREQUENCIES, MAX_COUNT, WEEKDAYS, nearest, occurs_on, rule_of, utc_until, wall_clock
 from . import geo
 from .model import (
-    EVENT_TYPES, LANGUAGE_NAMES, LANGUAGES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location,
-    Municipality, Partner, Project, Schedule, Text, sort_key,
+    EVENT_TYPES, LANGUAGE_NAMES, LANGUAGES, PARTNER_ROLES, STATUSES, Calendar, Change, Contact, Event, Location,
+    Municipality, Partner, Project, Recurrence, Schedule, Text, sort_key,
 )  # fmt: skip
 
 MAX_BYTES = 5_000_000

@@ -9,10 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # recurrence builds on this module; the annotation alone needs no import at run time
-    from .recurrence import Recurrence
 
 EVENT_TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
 STATUSES = ("confirmed", "tentative", "cancelled")
@@ -136,6 +132,45 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One occurrence of a series moved, moved elsewhere or cancelled. ``None`` keeps the series' value."""
+
+    date: dt.date  # the occurrence's original date: its key under 'changes:'
+    start: dt.date | dt.datetime | None = None
+    end: dt.date | dt.datetime | None = None  # for an all-day series the last day, as Event.end
+    location: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """How an event repeats. ``rule`` is an RRULE without UNTIL ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
+    ``until`` is the last possible start on the local clock: a date (its whole day) or a naive
+    datetime. Exceptions and changes are keyed by the occurrence's original local date. The
+    expansion into occurrences is ``calfeed/recurrence.py``."""
+
+    rule: str
+    until: dt.date | dt.datetime | None = None
+    exceptions: tuple[dt.date, ...] = ()
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def endless(self) -> bool:
+        return self.until is None and "COUNT=" not in self.rule
+
+    def change_on(self, day: dt.date) -> Change | None:
+        return next((c for c in self.changes if c.date == day), None)
+
+    def without_cancelled(self) -> Recurrence:
+        """Cancelled occurrences turned into exceptions: what ``?cancelled=hide`` publishes."""
+        cancelled = {c.date for c in self.changes if c.status == "cancelled"}
+        if not cancelled:
+            return self
+        return replace(self, exceptions=tuple(sorted({*self.exceptions, *cancelled})),
+                       changes=tuple(c for c in self.changes if c.date not in cancelled))  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Event:
     """One activity. All-day events have date start/end, timed ones aware datetimes.
 
@@ -173,16 +208,24 @@ class Event:
         return self.start
 
     def last_day(self, tz: dt.tzinfo) -> dt.date:
-        """The last calendar day the event touches, seen from ``tz``; for a series, its last occurrence's."""
+        """The last calendar day a single event (or one occurrence of a series) touches, seen from ``tz``.
+        A series' last day depends on its rule: ``recurrence.last_day`` gives it."""
         if self.recurrence is not None:
-            return self.recurrence.last_day(self, tz)
-        if isinstance(self.end, dt.datetime):
-            local_end = self.end.astimezone(tz)
-            # An event ending at midnight does not touch the next day.
-            if local_end.time() == dt.time(0) and local_end.date() > self.first_day(tz):
-                return local_end.date() - dt.timedelta(days=1)
-            return local_end.date()
-        return self.end
+            raise ValueError(f"{self.id} is a series: its last day is recurrence.last_day(event, tz)")
+        return last_day_touched(self.start, self.end, tz)
+
+
+def last_day_touched(start: dt.date | dt.datetime, end: dt.date | dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """The last calendar day from ``start`` to ``end`` touches, seen from ``tz``; a date ``end`` is
+    itself the last day (as staff write an all-day event)."""
+    if not isinstance(end, dt.datetime):
+        return end
+    local_end = end.astimezone(tz)
+    first = start.astimezone(tz).date() if isinstance(start, dt.datetime) else start
+    # An event ending at midnight does not touch the next day.
+    if local_end.time() == dt.time(0) and local_end.date() > first:
+        return local_end.date() - dt.timedelta(days=1)
+    return local_end.date()
 
 
 @dataclass(frozen=True)
@@ -242,10 +285,11 @@ def select(events: Iterable[Event], selection: Filter) -> list[Event]:
 
 
 def upcoming(events: Iterable[Event], today: dt.date, tz: dt.tzinfo) -> list[Event]:
-    """Events not yet ended on ``today`` (in ``tz``), soonest first."""
+    """Events not yet ended on ``today`` (in ``tz``), soonest first. Series are expanded first
+    (``recurrence.expand``): their last day depends on the rule, which this module does not read."""
     return [e for e in events if e.last_day(tz) >= today]
 
 
 def past(events: Iterable[Event], today: dt.date, tz: dt.tzinfo) -> list[Event]:
-    """Events that ended before ``today`` (in ``tz``), most recent first."""
+    """Events that ended before ``today`` (in ``tz``), most recent first; series expanded first, as for ``upcoming``."""
     return sorted((e for e in events if e.last_day(tz) < today), key=sort_key, reverse=True)

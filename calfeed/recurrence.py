@@ -1,8 +1,7 @@
-"""Repeating events: the series value types and their expansion into occurrences, with dateutil.
+"""Repeating events: a series (``model.Recurrence``) expanded into its occurrences, with dateutil.
 
-Layer: model. Pure: the standard library, dateutil and ``model``; no I/O, no clock — every
-window is an argument. (``model`` refers to ``Recurrence`` for type checking only, so the
-import runs one way.)
+Layer: model. Pure: the standard library, dateutil and ``model`` (which holds the series' values
+and never imports this module); no I/O, no clock — every window is an argument.
 
 A series is written once in the events file and published once in a feed (RRULE, EXDATE
 and one RECURRENCE-ID override per changed occurrence); calendar clients expand it
@@ -18,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from dateutil.rrule import rrule, rrulestr
 
-from .model import Event, sort_key
+from .model import Change, Event, Recurrence, last_day_touched, sort_key
 
 FREQUENCIES = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -32,48 +31,7 @@ MAX_COUNT = 1000  # the largest COUNT accepted; keeps the end of a counted serie
 AHEAD = dt.timedelta(days=365)  # how far ahead pages and JSON expand a series
 BEHIND = dt.timedelta(days=730)  # how far back the past page and JSON expand one
 END_OF_DAY = dt.time(23, 59, 59)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One occurrence moved, moved elsewhere or cancelled. ``None`` keeps the series' value."""
-
-    date: dt.date  # the occurrence's original date: its key under 'changes:'
-    start: dt.date | dt.datetime | None = None
-    end: dt.date | dt.datetime | None = None  # for an all-day series the last day, as Event.end
-    location: str | None = None
-    status: str | None = None
-
-
-@dataclass(frozen=True)
-class Recurrence:
-    """How an event repeats. ``rule`` is an RRULE without UNTIL ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
-    ``until`` is the last possible start on the local clock: a date (its whole day) or a naive
-    datetime. Exceptions and changes are keyed by the occurrence's original local date."""
-
-    rule: str
-    until: dt.date | dt.datetime | None = None
-    exceptions: tuple[dt.date, ...] = ()
-    changes: tuple[Change, ...] = ()
-
-    @property
-    def endless(self) -> bool:
-        return self.until is None and "COUNT=" not in self.rule
-
-    def change_on(self, day: dt.date) -> Change | None:
-        return next((c for c in self.changes if c.date == day), None)
-
-    def without_cancelled(self) -> Recurrence:
-        """Cancelled occurrences turned into exceptions: what ``?cancelled=hide`` publishes."""
-        cancelled = {c.date for c in self.changes if c.status == "cancelled"}
-        if not cancelled:
-            return self
-        return replace(self, exceptions=tuple(sorted({*self.exceptions, *cancelled})),
-                       changes=tuple(c for c in self.changes if c.date not in cancelled))  # fmt: skip
-
-    def last_day(self, event: Event, tz: dt.tzinfo) -> dt.date:
-        """The last day any occurrence touches, seen from ``tz``; ``date.max`` for an endless series."""
-        return _last_day(event, tz)
+Moment = dt.date | dt.datetime  # a start or end: a date all day, an aware datetime when timed
 
 
 def wall_clock(value: dt.date | dt.datetime) -> dt.datetime:
@@ -123,22 +81,31 @@ def occurrence(event: Event, original: dt.datetime) -> Event:
     """The occurrence of series ``event`` that the rule puts at ``original`` (naive local time),
     with its change applied. Its ``recurrence`` is None and ``recurrence_id`` its original start."""
     change = event.recurrence.change_on(original.date()) if event.recurrence else None
-    if event.all_day:
-        recurrence_id: dt.date | dt.datetime = original.date()
-        start: dt.date | dt.datetime = change.start if change and change.start else recurrence_id
-        end = start + (event.end - event.start)
-    else:
-        recurrence_id = original.replace(tzinfo=event.start.tzinfo)
-        start = change.start if change and change.start else recurrence_id
-        duration = event.end.astimezone(dt.timezone.utc) - event.start.astimezone(dt.timezone.utc)
-        end = (start.astimezone(dt.timezone.utc) + duration).astimezone(start.tzinfo)  # the exact duration
-    if change and change.end:
-        end = change.end
+    recurrence_id, start, end = _placed(event.start, event.end, original, change)
     return replace(
         event, start=start, end=end, recurrence=None, recurrence_id=recurrence_id,
         location=change.location if change and change.location else event.location,
         status=change.status if change and change.status else event.status,
     )  # fmt: skip
+
+
+def _placed(
+    first_start: Moment, first_end: Moment, original: dt.datetime, change: Change | None
+) -> tuple[Moment, Moment, Moment]:
+    """(recurrence id, start, end) of the occurrence at ``original`` of a series whose first
+    occurrence runs from ``first_start`` to ``first_end``, with its change applied."""
+    if not isinstance(first_start, dt.datetime):  # all day
+        recurrence_id: Moment = original.date()
+        start: Moment = change.start if change and change.start else recurrence_id
+        end = start + (first_end - first_start)
+    else:
+        recurrence_id = original.replace(tzinfo=first_start.tzinfo)
+        start = change.start if change and change.start else recurrence_id
+        duration = first_end.astimezone(dt.timezone.utc) - first_start.astimezone(dt.timezone.utc)
+        end = (start.astimezone(dt.timezone.utc) + duration).astimezone(start.tzinfo)  # the exact duration
+    if change and change.end:
+        end = change.end
+    return recurrence_id, start, end
 
 
 def overrides(event: Event) -> list[Event]:
@@ -209,17 +176,29 @@ def _length(event: Event) -> dt.timedelta:
         event.end.astimezone(dt.timezone.utc) - event.start.astimezone(dt.timezone.utc) + dt.timedelta(days=1))  # fmt: skip
 
 
+def last_day(event: Event, tz: dt.tzinfo) -> dt.date:
+    """The last calendar day ``event`` touches, seen from ``tz``: for a series the last day any of its
+    occurrences touches, ``date.max`` for an endless one."""
+    if event.recurrence is None:
+        return event.last_day(tz)
+    return _series_last_day(event.recurrence, event.start, event.end, tz, getattr(event.start, "tzinfo", None))
+
+
 @lru_cache(maxsize=1024)
-def _last_day(event: Event, tz: dt.tzinfo) -> dt.date:
-    recurrence = event.recurrence
-    assert recurrence is not None
+def _series_last_day(
+    recurrence: Recurrence, start: Moment, end: Moment, tz: dt.tzinfo, zone: dt.tzinfo | None
+) -> dt.date:
+    """``last_day`` of a series, kept for its few small values (the start's ``zone`` is part of the
+    key because two aware datetimes at the same instant are equal whatever their zones)."""
     if recurrence.endless:
         return dt.date.max
     if recurrence.until is not None:  # its last day, at the latest: no need to walk there
-        last: dt.date | None = recurrence.until if not isinstance(recurrence.until, dt.datetime) else recurrence.until.date()
+        until = recurrence.until
+        last: dt.date | None = until.date() if isinstance(until, dt.datetime) else until
     else:  # COUNT is at most MAX_COUNT
-        last = list(rule_of(recurrence, event.start))[-1].date()
+        last = list(rule_of(recurrence, start))[-1].date()
     ends = [c.date for c in recurrence.changes] + ([last] if last else [])
-    clock = wall_clock(event.start).time()
-    return max((occurrence(event, dt.datetime.combine(day, clock)).last_day(tz) for day in ends),
-               default=event.end if event.all_day else event.end.astimezone(tz).date())  # fmt: skip
+    clock = wall_clock(start).time()
+    placed = (_placed(start, end, dt.datetime.combine(day, clock), recurrence.change_on(day)) for day in ends)
+    return max((last_day_touched(moved_start, moved_end, tz) for _, moved_start, moved_end in placed),
+               default=end if not isinstance(start, dt.datetime) else end.astimezone(tz).date())  # fmt: skip

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import changelog
 from .atomic import write_atomically
 from .errors import Problem
-from . import changelog
-from .ledger import Revision, Revisions
+from .revisions import Revision, Revisions
 
 Signature = tuple[int, int, int]  # (mtime_ns, size, inode): a file replaced or rewritten gets a new one
 T = TypeVar("T")

@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .apart import APART_FROM_BYTES, check_apart, check_here
 from .changelog import KEEP_DAYS
 from .errors import EventsFileError, Problem
-from .ledger import LedgerError, Revisions, ledger_path, revise
+from .forked_check import APART_FROM_BYTES, check_apart, check_here
+from .gc_pause import gc_paused
+from .ledger import LedgerError, ledger_path, revise
 from .loader import MAX_BYTES, Result
 from .model import Schedule
-from .speed import gc_paused
+from .revisions import Revisions
 from .state import (
     Accepted,
     MemoryState,
@@ -91,7 +92,7 @@ class Store:
         self.max_bytes = max_bytes
         self.check_every = check_every  # 0: check on every call instead of in a thread (tests)
         self.settle = settle
-        self.apart_from = apart_from  # new versions this large are checked in a child process (calfeed/apart.py)
+        self.apart_from = apart_from  # new versions this large are checked in a child process (calfeed/forked_check.py)
         self.changes_days = changes_days  # how long the ledger keeps the change log
         self.stale: Rejected | None = None
         self._trouble: dict[str, Problem] = {}  # the state folder or the ledger: reported, never fatal

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 from calfeed import ics
-from calfeed.ledger import EPOCH, Revisions
 from calfeed.loader import load
 from calfeed.model import Filter, select
+from calfeed.revisions import EPOCH, Revisions
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

@@ -35,7 +35,7 @@ import yaml
 from dateutil import tz
 from freezegun import freeze_time
 
-from calfeed import ics
+from calfeed import cli, feedsize
 from calfeed.cli import main
 from calfeed.loader import load
 from calfeed.web import create_app
@@ -559,22 +559,22 @@ def test_a_bad_past_value_is_a_400(client, past):
 
 def test_oversized_feeds_names_each_served_feed_over_the_limit_in_every_language():
     schedule = load(SHIPPED)
-    sizes = dict(ics.oversized_feeds(schedule, 0))
+    sizes = dict(feedsize.oversized_feeds(schedule, 0))
     assert len(sizes) == 6 * (1 + len(schedule.projects) + len(schedule.locations) + len(TYPES))
     assert {"/calendar.ics", "/en/calendar.ics", "/da/calendar.ics", "/de/calendar.ics", "/pl/calendar.ics",
             "/lt/calendar.ics"} <= set(sizes)
     limit = min(sizes["/calendar.ics"], sizes["/en/calendar.ics"]) - 1
     over = {path for path, size in sizes.items() if size > limit}
-    assert {path for path, _ in ics.oversized_feeds(schedule, limit)} == over
+    assert {path for path, _ in feedsize.oversized_feeds(schedule, limit)} == over
     assert {"/calendar.ics", "/en/calendar.ics"} <= over
-    assert ics.oversized_feeds(schedule, max(sizes.values())) == []
+    assert feedsize.oversized_feeds(schedule, max(sizes.values())) == []
 
 
 def test_check_warns_about_a_feed_over_800_kb_and_names_the_setting(runner, monkeypatch):
-    assert ics.FEED_WARN_BYTES == 800_000
+    assert cli.FEED_WARN_BYTES == 800_000
     result = runner.invoke(main, ["check", str(SHIPPED)])
     assert "CALFEED_PAST_DAYS" not in result.output
-    monkeypatch.setattr(ics, "FEED_WARN_BYTES", 4_000)  # the shipped feeds are about 5 kB
+    monkeypatch.setattr(cli, "FEED_WARN_BYTES", 4_000)  # the shipped feeds are about 5 kB
     result = runner.invoke(main, ["check", str(SHIPPED)])
     assert result.exit_code == 0
     assert "warning: the feed /calendar.ics would be" in result.output

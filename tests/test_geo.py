@@ -140,7 +140,7 @@ def test_a_place_outside_the_viewport_is_listed_but_not_drawn():
         start: 2019-11-14
     """))  # fmt: skip
     chosen = geo.build(result.schedule, ["umbrella"])
-    assert [p.location for p in chosen.not_drawn] == ["klaipeda"]
+    assert [p.location for p in chosen.places if p not in chosen.drawn] == ["klaipeda"]
     assert chosen.drawn == ()
     assert any("outside the map" in w.message for w in result.warnings)
 

@@ -40,9 +40,9 @@ def shipped() -> Schedule:
     return schedule
 
 
-def context(schedule: Schedule, lang: str = "sv", memo: Memo | None = None) -> ics.Context:
+def context(schedule: Schedule, lang: str = "sv") -> ics.Context:
     return ics.Context(schedule, revise(schedule, None, NOW), lang, "example.org",
-                       lambda e: f"https://example.org/{lang}/events/{e.id}", memo)  # fmt: skip
+                       lambda e: f"https://example.org/{lang}/events/{e.id}")  # fmt: skip
 
 
 def info() -> ics.FeedInfo:
@@ -53,7 +53,7 @@ def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: i
     """The feed as icalendar alone writes it: every VEVENT a subcomponent, one ``Calendar.to_ical()``."""
     components: list[icalendar.cal.Component] = []
 
-    def collect(event, changed, ctx):
+    def collect(event, changed, ctx, memo=None):
         components.extend(ics.vevent(e, ctx) for e in (event, *changed))
         return b""
 
@@ -72,7 +72,7 @@ def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: i
 @pytest.mark.parametrize("source", [shipped, lambda: generated(60)], ids=["shipped", "generated"])
 def test_a_feed_has_exactly_the_bytes_icalendar_itself_writes(monkeypatch, source, lang):
     schedule = source()
-    ours = ics.calendar(schedule.events, context(schedule, lang, Memo()), info())
+    ours = ics.calendar(schedule.events, context(schedule, lang), info(), Memo())
     assert ours == library_calendar(monkeypatch, schedule, context(schedule, lang))
     assert len(strict_events(ours)) == len(vobject_events(ours)) == len(schedule.events)
 
@@ -114,9 +114,9 @@ def test_after_a_one_event_edit_only_that_event_is_serialised_again(monkeypatch)
     edited_event = replace(before.events[7], title=replace(before.events[7].title, sv="Ny rubrik"))
     after = replace(before, events=(*before.events[:7], edited_event, *before.events[8:]))
     memo = Memo()
-    ics.calendar(before.events, context(before, memo=memo.for_version("v1")), info())
+    ics.calendar(before.events, context(before), info(), memo.for_version("v1"))
     built = count_builds(monkeypatch)
-    feed = ics.calendar(after.events, context(after, memo=memo.for_version("v2")), info())
+    feed = ics.calendar(after.events, context(after), info(), memo.for_version("v2"))
     assert built == [edited_event.id]
     assert "Ny rubrik" in feed.decode()
     assert feed == ics.calendar(after.events, context(after), info())
@@ -126,22 +126,22 @@ def test_an_event_that_only_moved_in_the_file_keeps_its_bytes(monkeypatch):
     schedule = generated(10)
     moved = replace(schedule, events=tuple(replace(e, line=e.line + 3) for e in schedule.events))
     memo = Memo()
-    ics.calendar(schedule.events, context(schedule, memo=memo.for_version(1)), info())
+    ics.calendar(schedule.events, context(schedule), info(), memo.for_version(1))
     built = count_builds(monkeypatch)
-    ics.calendar(moved.events, context(moved, memo=memo.for_version(2)), info())
+    ics.calendar(moved.events, context(moved), info(), memo.for_version(2))
     assert built == []
 
 
 def test_the_other_language_and_a_renamed_location_are_serialised_afresh(monkeypatch):
     schedule = generated(10)
     memo = Memo().for_version(1)
-    swedish = ics.calendar(schedule.events, context(schedule, "sv", memo), info())
-    english = ics.calendar(schedule.events, context(schedule, "en", memo), info())
+    swedish = ics.calendar(schedule.events, context(schedule, "sv"), info(), memo)
+    english = ics.calendar(schedule.events, context(schedule, "en"), info(), memo)
     assert english == ics.calendar(schedule.events, context(schedule, "en"), info()) != swedish
     slug = schedule.events[0].location
     renamed = replace(schedule, locations={**schedule.locations, slug: replace(schedule.locations[slug],
                                                                                name=replace(schedule.locations[slug].name, sv="Nytt namn"))})  # fmt: skip
-    feed = ics.calendar(renamed.events, context(renamed, "sv", memo.for_version(2)), info())
+    feed = ics.calendar(renamed.events, context(renamed, "sv"), info(), memo.for_version(2))
     assert "Nytt namn" in feed.decode()
     assert feed == ics.calendar(renamed.events, context(renamed, "sv"), info())
 
@@ -149,7 +149,7 @@ def test_the_other_language_and_a_renamed_location_are_serialised_afresh(monkeyp
 def test_entries_unused_for_two_versions_are_dropped():
     schedule = generated(5)
     memo = Memo()
-    ics.calendar(schedule.events, context(schedule, memo=memo.for_version(1)), info())
+    ics.calendar(schedule.events, context(schedule), info(), memo.for_version(1))
     memo.for_version(2)
     memo.for_version(3)
     assert memo._current == {} and memo._previous == {}
@@ -169,18 +169,18 @@ def test_the_bench_directory_is_not_in_the_package():
 def test_kept_events_are_views_into_the_feed_not_copies():
     schedule = generated(20)
     memo = Memo().for_version(1)
-    feed = ics.calendar(schedule.events, context(schedule, memo=memo), info())
+    feed = ics.calendar(schedule.events, context(schedule), info(), memo)
     kept = list(memo._current.values())
     assert len(kept) == 20 and all(isinstance(k, memoryview) and k.obj is feed for k in kept)
-    assert ics.calendar(schedule.events, context(schedule, memo=memo), info()) == feed
+    assert ics.calendar(schedule.events, context(schedule), info(), memo) == feed
 
 
 def test_links_to_another_address_are_serialised_afresh():
     schedule = generated(5)
     memo = Memo().for_version(1)
-    ics.calendar(schedule.events, context(schedule, memo=memo), info())
-    moved = replace(context(schedule, memo=memo), page_url=lambda e: f"https://kalender.example.org/events/{e.id}")
-    feed = ics.calendar(schedule.events, moved, info())
-    assert feed == ics.calendar(schedule.events, replace(moved, memo=None), info())
+    ics.calendar(schedule.events, context(schedule), info(), memo)
+    moved = replace(context(schedule), page_url=lambda e: f"https://kalender.example.org/events/{e.id}")
+    feed = ics.calendar(schedule.events, moved, info(), memo)
+    assert feed == ics.calendar(schedule.events, moved, info())
     assert len(vobject_events(feed)) == 5
     assert all(str(e.url.value).startswith("https://kalender.example.org/") for e in vobject_events(feed))

@@ -20,7 +20,7 @@ from pagecheck import Page
 from test_i18n import python_messages, same_placeholders, template_messages
 from werkzeug.exceptions import BadRequest, InternalServerError, MethodNotAllowed, NotFound
 
-from calfeed import dates, geo, labels
+from calfeed import dates, geo, vocabulary
 from calfeed.ledger import content_hash
 from calfeed.loader import check, load
 from calfeed.model import Text
@@ -169,8 +169,8 @@ def phrases(lang: str) -> set[str]:
     for msgid, msgstr in CATALOGS["sv"].items():
         own = msgid if lang == "en" else CATALOGS[lang].get(msgid, msgid) if lang != "sv" else msgstr
         texts += [own] if isinstance(own, str) else list(own)
-    texts += [t.get(lang) for pair in labels.TYPE_NAMES.values() for t in pair]
-    texts += [t.get(lang) for t in labels.STATUS_NAMES.values()]
+    texts += [t.get(lang) for pair in vocabulary.TYPE_NAMES.values() for t in pair]
+    texts += [t.get(lang) for t in vocabulary.STATUS_NAMES.values()]
     texts += [t.get(lang) for t in geo.KIND_NAMES.values()]
     parts = {p.strip(" :.;,–") for text in texts for p in re.split(r"%\(\w+\)s", text)}
     return {p for p in parts if len(p) > 2}
@@ -330,7 +330,7 @@ def test_dates_weekdays_and_months_are_written_the_way_each_language_writes_them
 @pytest.mark.parametrize(("lang", "names"), [("da", "Sverige Tyskland"), ("de", "Schweden Deutschland"),
                                              ("pl", "Szwecja Niemcy"), ("lt", "Švedija Vokietija")])  # fmt: skip
 def test_country_names_come_in_each_language(lang, names):
-    assert f"{labels.country_name('SE', lang)} {labels.country_name('DE', lang)}" == names
+    assert f"{vocabulary.country_name('SE', lang)} {vocabulary.country_name('DE', lang)}" == names
 
 
 # --- feeds in every language ----------------------------------------------------------------

@@ -9,8 +9,8 @@ import time
 
 from freezegun import freeze_time
 
-from calfeed.web import pages, responses
-from calfeed.web.responses import Cached
+from calfeed.web import byte_cache, pages
+from calfeed.web.byte_cache import Cached
 from icalcheck import strict_events
 
 DAY = "2019-11-01 10:00"
@@ -109,7 +109,7 @@ def test_errors_and_downloads_are_sent_as_the_view_makes_them(app):
 
 
 def test_the_cache_drops_its_oldest_entries_beyond_its_byte_budget(app, monkeypatch):
-    monkeypatch.setattr(responses, "MAX_CACHED_BYTES", 20_000)
+    monkeypatch.setattr(byte_cache, "MAX_CACHED_BYTES", 20_000)
     client = app.test_client()
     with freeze_time(DAY):
         for path in ("/calendar.ics", "/en/calendar.ics", "/", "/en/", "/past", "/en/past"):

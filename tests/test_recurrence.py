@@ -18,7 +18,7 @@ from ical.calendar_stream import IcsCalendarStream
 from calfeed import recurrence
 from calfeed.ledger import content_hash
 from calfeed.loader import check, load
-from calfeed.model import Event, Filter, Text, select
+from calfeed.model import Event, Filter, Recurrence, Text, select
 from conftest import MINIMAL, dedent
 from icalcheck import strict_events
 
@@ -152,16 +152,26 @@ def test_a_field_at_its_default_leaves_the_ledger_hash_of_existing_events_unchan
     event = Event("x", Text("X"), "meeting", dt.date(2020, 1, 1), dt.date(2020, 1, 1))
     assert content_hash(event) == "753404a9998314efe41d13083559c1e9"  # as before series existed
     with_rule = Event("x", Text("X"), "meeting", dt.date(2020, 1, 1), dt.date(2020, 1, 1),
-                      recurrence=recurrence.Recurrence("FREQ=DAILY;COUNT=2"))  # fmt: skip
+                      recurrence=Recurrence("FREQ=DAILY;COUNT=2"))  # fmt: skip
     assert content_hash(with_rule) != content_hash(event)
 
 
 def test_expansion_of_an_endless_daily_series_is_bounded():
     event = Event("daily", Text("D"), "meeting", dt.date(2000, 1, 1), dt.date(2000, 1, 1),
-                  recurrence=recurrence.Recurrence("FREQ=DAILY"))  # fmt: skip
+                  recurrence=Recurrence("FREQ=DAILY"))  # fmt: skip
     found = recurrence.occurrences(event, dt.date(2000, 1, 1), dt.date(2100, 1, 1), STOCKHOLM)
     assert len(found) == recurrence.MAX_OCCURRENCES
-    assert event.last_day(STOCKHOLM) == dt.date.max
+    assert recurrence.last_day(event, STOCKHOLM) == dt.date.max
+
+
+def test_a_counted_series_ends_on_its_last_occurrence_and_the_model_leaves_that_to_the_rule():
+    event = Event("trio", Text("T"), "meeting", at("2020-01-07", "23:00"), at("2020-01-08", "01:00"),
+                  recurrence=Recurrence("FREQ=WEEKLY;COUNT=3"))  # fmt: skip
+    assert recurrence.last_day(event, STOCKHOLM) == dt.date(2020, 1, 22)  # the third, past midnight
+    assert recurrence.last_day(event, dt.timezone.utc) == dt.date(2020, 1, 21)  # ends at midnight UTC
+    with pytest.raises(ValueError) as raised:
+        event.last_day(STOCKHOLM)
+    assert "recurrence.last_day" in str(raised.value)
 
 
 def test_hiding_cancelled_keeps_the_series_but_skips_the_cancelled_occurrence():
@@ -190,7 +200,7 @@ def test_staff_form_and_raw_rrule_mean_the_same_series():
     expert = load_text(series("""
         rrule: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6
     """))
-    assert staff.recurrence == expert.recurrence == recurrence.Recurrence("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6")
+    assert staff.recurrence == expert.recurrence == Recurrence("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6")
 
 
 def test_monthly_on_the_first_thursday_and_an_rrule_until_in_utc():
@@ -284,7 +294,7 @@ def test_unknown_weekday_suggests_the_closest_name():
 
 def test_a_later_start_on_the_same_cycle_gives_the_same_occurrences():
     for rule in ("FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", "FREQ=MONTHLY;BYMONTHDAY=31"):
-        series = recurrence.Recurrence(rule)
+        series = Recurrence(rule)
         start = dt.datetime(1999, 12, 30, 10, 0)
         lower, upper = dt.datetime(2020, 1, 1), dt.datetime(2020, 6, 1)
         walked = recurrence.rule_of(series, start).between(lower, upper, inc=True)

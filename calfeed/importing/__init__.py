@@ -1,6 +1,6 @@
 """``calfeed import``: events from an .ics file or feed, or from a spreadsheet (CSV), into the events file.
 
-Layer: loader (imports ``errors``, ``model``, ``recurrence``, ``labels`` and ``loader``; no Flask). Each
+Layer: loader (imports ``errors``, ``model``, ``recurrence``, ``vocabulary`` and ``loader``; no Flask). Each
 module is one step: ``fetch`` reads the source (a file or an https address, bounded in size and
 time), ``ics_source`` and ``csv_source`` turn it into ``Incoming`` values, ``fit`` fits those to the
 events file's format (places by ``places``, time zones, series), ``yaml_writer`` inserts them as text

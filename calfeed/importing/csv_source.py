@@ -13,6 +13,8 @@ so it is refused with the row named. Times are the local time of the place, as i
 A cell that starts like a spreadsheet formula (=, @, or + and - before a word or with a '|') is
 refused, not imported: it may be a formula injection (=cmd|' /C calc'!A0) and is never a date,
 title or description anyone meant.
+
+Layer: loader (like the rest of ``calfeed.importing``; the standard library's csv reads the file).
 """
 
 from __future__ import annotations

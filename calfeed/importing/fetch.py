@@ -3,6 +3,8 @@
 Bounded: at most ``MAX_BYTES`` and ``TIMEOUT`` seconds in all, https only, redirects only to https
 on the same host (a feed that sends us elsewhere is not the feed that was named). Every failure is a
 ``SourceError`` with a message for a person, never a traceback.
+
+Layer: loader (like the rest of ``calfeed.importing``; network and file I/O, no Flask).
 """
 
 from __future__ import annotations

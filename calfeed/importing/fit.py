@@ -6,6 +6,8 @@ write them, after the README's time-zone precedence. A series becomes ``repeat:`
 very same occurrences (instants, status, place) as the source's rule; otherwise it is imported as its
 single occurrences and the report says why. Nothing the source says about an event is lost
 silently: what the file cannot hold is named in ``notes``.
+
+Layer: loader (like the rest of ``calfeed.importing``).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from typing import Any
 
 from dateutil.rrule import rruleset, rrulestr
 
-from ..labels import TYPE_NAMES
+from ..vocabulary import TYPE_NAMES
 from ..loader import _URL as URL  # the loader's own rule for a url value
 from ..loader import MAX_YEAR
-from ..model import EVENT_TYPES, STATUSES, Event, Text
-from ..recurrence import END_OF_DAY, MAX_COUNT, Change, Recurrence, occurrences, occurs_on, wall_clock
+from ..model import EVENT_TYPES, STATUSES, Change, Event, Recurrence, Text
+from ..recurrence import END_OF_DAY, MAX_COUNT, occurrences, occurs_on, wall_clock
 from .incoming import Incoming, Moment, Series
 from .places import Places
 

@@ -5,6 +5,8 @@ defines (Outlook's "W. Europe Standard Time" included). What this module keeps: 
 texts, place, status and repetition of each VEVENT. What it leaves out on purpose, and reports:
 private appointments (CLASS:PRIVATE/CONFIDENTIAL: a partner's personal calendar is not for a public
 site), attendees, alarms and the vendor's own X- properties.
+
+Layer: loader (like the rest of ``calfeed.importing``; icalendar reads the file).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ every location's key and names; ``--place TEXT=KEY`` settings come first. A plac
 becomes a new location when its country can be read from the text (a trailing ", Poland", ", Polen",
 ", PL" — country names in the languages around the Baltic); otherwise, or with
 ``--no-new-locations``, the event gets no place and the report says so, with a did-you-mean.
+
+Layer: loader (like the rest of ``calfeed.importing``).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Re-import policy, by id (derived from the source's UID): an event already in the file is kept as
 staff left it (``update="keep"``, the default) or replaced by the source's version
 (``update="overwrite"``); a second import of the same source changes nothing either way.
+
+Layer: loader (like the rest of ``calfeed.importing``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from .fit import Entry, Fitter
 from .incoming import Incoming
 from .places import NewLocation
 from .yaml_writer import compose, event_block, insert, item_span, location_block, replace_items, section, style_of
-
-UPDATES = ("keep", "overwrite")
 
 
 @dataclass

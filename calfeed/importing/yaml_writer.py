@@ -4,6 +4,8 @@ A text insertion at the places the YAML parser reports, like ``calfeed add-ids``
 quoting, blank lines, line endings and a BOM stay exactly as they were; the new lines copy the
 file's indentation and its blank line between events. Values are written plain when YAML reads
 them back as the same text, else double-quoted; a text of several lines as a ``|-`` block.
+
+Layer: loader (like the rest of ``calfeed.importing``).
 """
 
 from __future__ import annotations

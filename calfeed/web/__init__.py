@@ -61,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["CALFEED_PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
 
-    from . import api, embed, errors, feeds, i18n, pages, responses, security, updates
+    from . import api, embed, errors, feeds, i18n, page_cache, pages, replay, security, updates
 
     i18n.init_app(app)
     errors.init_app(app)
@@ -71,10 +71,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(updates.bp)
-    responses.cache_pages(app)  # after registering: wraps the page views with the feeds' cache
-    responses.cache_pages(app, "embed")
-    responses.cache_pages(app, "updates")  # /changes; the Atom views cache their own bytes and pass through
-    app.wsgi_app = responses.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]
+    page_cache.cache_pages(app)  # after registering: wraps the page views with the feeds' cache
+    page_cache.cache_pages(app, "embed")
+    page_cache.cache_pages(app, "updates")  # /changes; the Atom views cache their own bytes and pass through
+    app.wsgi_app = replay.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]
     return app
 
 

@@ -14,11 +14,14 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ..labels import type_name
 from ..model import Event, select
 from ..recurrence import AHEAD, BEHIND, expand
-from .context import BadRequest, absolute, calendar_zone, ics_context, lang_route, query_filter, snapshot, today
-from .responses import cached, send
+from ..vocabulary import type_name
+from .byte_cache import cached
+from .conditional import send
+from .current import calendar_zone, snapshot, today
+from .query import BadRequest, query_filter
+from .urls import absolute, lang_route, uid_domain
 
 bp = Blueprint("api", __name__)
 
@@ -28,7 +31,7 @@ def event_json(event: Event, lang: str) -> dict[str, Any]:
     place = schedule.locations.get(event.location)
     return {
         "id": event.id,
-        "uid": f"{event.id}@{ics_context(lang).uid_domain}",
+        "uid": f"{event.id}@{uid_domain()}",
         "title": event.title.get(lang),
         "type": event.type,
         "type_name": type_name(event.type, lang),

@@ -11,17 +11,18 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from .. import listing
 from ..model import Event, select
-from .context import BadRequest, absolute, calendar_zone, lang_route, query_args, query_filter, snapshot, today
+from .current import snapshot
+from .page_values import EMBED_LIMIT, coming, ended, lines
+from .query import BadRequest, query_args, query_filter
+from .urls import absolute, lang_route
 
 bp = Blueprint("embed", __name__)
-DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 
 
 def limit() -> int:
-    raw = request.args.get("limit", str(DEFAULT_LIMIT))
+    raw = request.args.get("limit", str(EMBED_LIMIT))
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:  # "²" is a digit to isdigit
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}, e.g. limit=5")
     return int(raw)
@@ -36,18 +37,9 @@ def wants_past() -> bool:
 
 def chosen_events() -> list[Event]:
     """What the embedded list shows: upcoming (or with past=1, past) events of the filter, at most ``limit``."""
-    from .pages import _past, _upcoming
-
     events = select(snapshot().schedule.events, query_filter())
-    shown = _past(events) if wants_past() else _upcoming(events)
+    shown = ended(events) if wants_past() else coming(events)
     return shown[: limit()]
-
-
-def lines(events: list[Event], lang: str) -> list[tuple[Event, listing.Line, str]]:
-    """Each event with its line in the region's style and the absolute address of its page."""
-    schedule, day, zone = snapshot().schedule, today(), calendar_zone()
-    return [(e, listing.line(e, schedule, lang, day, zone), absolute("pages.event", event_id=e.id, lang=lang))
-            for e in events]  # fmt: skip
 
 
 def _context(lang: str) -> dict[str, Any]:

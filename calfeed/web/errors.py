@@ -12,7 +12,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .context import BadRequest
+from .query import BadRequest
 
 log = logging.getLogger("calfeed")
 

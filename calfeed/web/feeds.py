@@ -10,12 +10,15 @@ import datetime as dt
 from flask import Blueprint, Response, abort, current_app, request
 
 from .. import ics
-from ..labels import type_plural
-from ..model import LANGUAGES, Filter, Schedule, select
-from .context import (
-    BadRequest, absolute, calendar_zone, ics_context, known, lang_route, query_args, query_filter, snapshot, today,
-)  # fmt: skip
-from .responses import cached, send
+from ..icsbytes import Memo
+from ..model import Event, Filter, Schedule, select
+from ..recurrence import last_day
+from ..vocabulary import type_plural
+from .byte_cache import cached
+from .conditional import send
+from .current import calendar_zone, snapshot, today
+from .query import BadRequest, known, language, query_args, query_filter
+from .urls import absolute, lang_route, uid_domain
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar; charset=utf-8"
@@ -46,19 +49,32 @@ def event_type(lang: str, slug: str) -> Response:
 
 @lang_route(bp, "/events/<event_id>.ics")
 def event(lang: str, event_id: str) -> Response:
-    lang = _language(lang)
+    lang = language(lang)
     found = snapshot().schedule.by_id.get(event_id)
     if found is None:
         abort(404)
-    entry = cached(("event.ics", event_id, lang), lambda: ics.calendar([found], ics_context(lang), None))
+    entry = cached(("event.ics", event_id, lang), lambda: ics.calendar([found], ics_context(lang), None, vevent_memo()))
     return send(entry, CALENDAR, download=f"{event_id}.ics")
 
 
-def _language(lang: str) -> str:
-    chosen = request.args.get("lang", lang)
-    if chosen not in LANGUAGES:
-        raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}", list(LANGUAGES))
-    return chosen
+def ics_context(lang: str) -> ics.Context:
+    """What every VEVENT of this request's feeds needs: its version, language, UID domain and page links."""
+    current = snapshot()
+
+    def page_url(event: Event) -> str:
+        return absolute("pages.event", event_id=event.id, lang=lang)
+
+    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)
+
+
+VEVENTS = "calfeed.vevents"  # the app's extension holding each event's serialised bytes
+
+
+def vevent_memo() -> Memo:
+    """The app's one memo of each event's bytes: they outlive a version of the file, so an edit
+    re-serialises one event."""
+    memo: Memo = current_app.extensions.setdefault(VEVENTS, Memo())
+    return memo.for_version(snapshot().identity)
 
 
 def _past_days() -> int:
@@ -71,7 +87,7 @@ def _past_days() -> int:
 
 
 def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, str]) -> Response:
-    lang = _language(lang)
+    lang = language(lang)
     past_days = _past_days()
     oldest = today() - dt.timedelta(days=past_days) if past_days >= 0 else None
     key = ("feed", endpoint, tuple(path_values.items()), selection, lang, oldest)
@@ -81,14 +97,14 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
         events = select(schedule.events, selection)
         if oldest is not None:
             zone = calendar_zone()
-            events = [e for e in events if e.last_day(zone) >= oldest]
+            events = [e for e in events if last_day(e, zone) >= oldest]
         url = absolute(endpoint, lang=lang, **path_values, **query_args(selection, path_values))
         if past_days >= 0 and "past" in request.args:
             url += ("&" if "?" in url else "?") + f"past={past_days}"
         name = feed_title(schedule, selection, lang)
         info = ics.FeedInfo(name, schedule.calendar.description.get(lang) or name, url,
                             current_app.config["CALFEED_REFRESH"])  # fmt: skip
-        return ics.calendar(events, ics_context(lang), info)
+        return ics.calendar(events, ics_context(lang), info, vevent_memo())
 
     return send(cached(key, build), CALENDAR, last_modified=_window_moved(oldest))
 

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request
 from markupsafe import Markup
 
-from .. import dates, labels
+from .. import dates, vocabulary
 from ..model import LANGUAGE_NAMES, LANGUAGES, Text
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -137,7 +137,7 @@ def init_app(app: Flask) -> None:
         ngettext=ngettext,
         current_lang=current_lang,
         dates=dates,
-        labels=labels,
+        vocabulary=vocabulary,
         LANGUAGES=LANGUAGES,
         lang_of=lang_of,
         LANGUAGE_NAMES=LANGUAGE_NAMES,

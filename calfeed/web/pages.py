@@ -10,15 +10,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from .. import geo, jsonld, vcard
+from .. import geo, jsonld, qr, subscribe, vcard, vocabulary
+from ..ics import location_text, summary
 from ..loader import slugify
-from ..model import Event, Filter, past, select, upcoming
-from ..recurrence import AHEAD, BEHIND, expand, upcoming_occurrences
-from .context import (
-    FACETS, absolute, calendar_zone, known, lang_route, normalised, page_number, query_args, query_filter, snapshot,
-    today,
-)
+from ..model import Event, Filter, select
+from ..recurrence import upcoming_occurrences
+from .current import calendar_zone, snapshot, today
+from .feeds import feed_title
 from .i18n import current_lang
+from .page_values import EMBED_LIMIT, coming, ended, lines, template_values
+from .query import FACETS, known, normalised, page_number, query_args, query_filter
+from .urls import absolute, lang_route
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 20
@@ -30,36 +32,30 @@ def by_month(events: list[Event]) -> list[tuple[Any, list[Event]]]:
             itertools.groupby(events, key=lambda e: e.first_day(zone).replace(day=1))]  # fmt: skip
 
 
-def _common(selection: Filter, lang: str) -> dict[str, Any]:
-    return {"schedule": snapshot().schedule, "selection": selection, "lang": lang,
-            "today": today(), "zone": calendar_zone(), "query": query_args(selection)}  # fmt: skip
-
-
 @lang_route(bp, "/")
 def agenda(lang: str) -> str:
     selection = query_filter()
     schedule = snapshot().schedule
     chosen = select(schedule.events, selection)
-    coming = _upcoming(chosen)
+    ahead = coming(chosen)
     has_past = any(e.first_day(calendar_zone()) < today() if e.recurrence else e.last_day(calendar_zone()) < today()
                    for e in chosen)  # fmt: skip
-    from .embed import DEFAULT_LIMIT, lines
-
-    return render_template("agenda.html", months=by_month(coming), has_past=has_past, feed=("feeds.everything", {}),
-                           embed_items=lines(coming[:DEFAULT_LIMIT], lang), **_common(selection, lang))  # fmt: skip
+    return render_template("agenda.html", months=by_month(ahead), has_past=has_past, feed=("feeds.everything", {}),
+                           embed_items=lines(ahead[:EMBED_LIMIT], lang),
+                           **template_values(selection, lang))  # fmt: skip
 
 
 @lang_route(bp, "/past")
 def past_events(lang: str) -> str:
     selection = query_filter()
-    chosen = _past(select(snapshot().schedule.events, selection))
+    chosen = ended(select(snapshot().schedule.events, selection))
     number = page_number()
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     if number > pages:
         abort(404)
     shown = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return render_template("past.html", events=shown, months=by_month(shown), page=number, pages=pages,
-                           feed=("feeds.everything", {}), **_common(selection, lang))  # fmt: skip
+                           feed=("feeds.everything", {}), **template_values(selection, lang))  # fmt: skip
 
 
 @lang_route(bp, "/events/<event_id>")
@@ -71,7 +67,8 @@ def event(lang: str, event_id: str) -> str:
     page = absolute("pages.event", event_id=found.id, lang=lang)
     data = jsonld.event_data(found, schedule, lang, page, absolute("pages.agenda", lang=lang))
     occurrences = upcoming_occurrences(found, today(), calendar_zone()) if found.recurrence else []
-    return render_template("event.html", event=found, occurrences=occurrences, jsonld=jsonld.script_text(data), **_common(Filter(), lang))
+    return render_template("event.html", event=found, occurrences=occurrences, jsonld=jsonld.script_text(data),
+                           **template_values(Filter(), lang))  # fmt: skip
 
 
 @lang_route(bp, "/projects/<slug>")
@@ -90,32 +87,18 @@ def location(lang: str, slug: str) -> str:
                    location=snapshot().schedule.locations[slug])  # fmt: skip
 
 
-def _upcoming(events: list[Event]) -> list[Event]:
-    """Events not yet ended, each series as its occurrences in the coming year (AHEAD)."""
-    return upcoming(expand(events, today(), today() + AHEAD, calendar_zone()), today(), calendar_zone())
-
-
-def _past(events: list[Event]) -> list[Event]:
-    """Ended events, newest first, each series as its occurrences of the last two years (BEHIND)."""
-    return past(expand(events, today() - BEHIND, today(), calendar_zone()), today(), calendar_zone())
-
-
 def _scoped(template: str, selection: Filter, lang: str, feed: tuple[str, dict[str, str]], **extra: Any) -> str:
     chosen = select(snapshot().schedule.events, selection)
-    context = _common(selection, lang)
+    context = template_values(selection, lang)
     context["query"] = query_args(selection, feed[1])
     return render_template(
-        template, upcoming_events=_upcoming(chosen), past_events=_past(chosen), feed=feed, **context, **extra,
+        template, upcoming_events=coming(chosen), past_events=ended(chosen), feed=feed, **context, **extra,
     )  # fmt: skip
 
 
 @bp.app_context_processor
 def helpers() -> dict[str, Any]:
     """Functions the templates call: links to this page in another language, feeds, subscriptions."""
-    from .. import labels, qr, subscribe
-    from ..ics import location_text, summary
-    from .feeds import feed_title
-
     def page_in(lang: str) -> str:
         values = {**(request.view_args or {}), "lang": lang}
         # a query argument named like a path value or a url_for option (?lang=, ?_external=) is not passed on
@@ -139,7 +122,7 @@ def helpers() -> dict[str, Any]:
         gettext = current_app.extensions["calfeed.gettext"]
         names = {"project": lambda v: schedule.projects[v].label.get(lang),
                  "location": lambda v: schedule.locations[v].name.get(lang),
-                 "type": lambda v: labels.type_name(v, lang)}  # fmt: skip
+                 "type": lambda v: vocabulary.type_name(v, lang)}  # fmt: skip
         facets = {"project": gettext("Project"), "location": gettext("Place"), "type": gettext("Type")}
         parts = [(facets[name], ", ".join(names[name](v) for v in query[name])) for name in names if name in query]
         if query.get("cancelled") == "hide":
@@ -165,7 +148,7 @@ def helpers() -> dict[str, Any]:
 
 @lang_route(bp, "/projects")
 def projects(lang: str) -> str:
-    return render_template("projects.html", **_common(Filter(), lang))
+    return render_template("projects.html", **template_values(Filter(), lang))
 
 
 @lang_route(bp, "/projects/<slug>/contacts/<int:number>.vcf")

@@ -13,12 +13,16 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template
 from markupsafe import Markup
 
-from .. import atom, changelog, dates, labels
-from ..ledger import Revisions
+from .. import atom, changelog, dates, vocabulary
 from ..model import Event, Filter, Schedule, select
-from .context import absolute, calendar_zone, lang_route, query_args, query_filter, snapshot, today, uid_domain
-from .feeds import _language, feed_title
-from .responses import cached, send
+from ..revisions import ChangeRecord, Revisions
+from .byte_cache import cached
+from .conditional import send
+from .current import calendar_zone, snapshot, today
+from .feeds import feed_title
+from .page_values import coming, template_values
+from .query import language, query_args, query_filter
+from .urls import absolute, lang_route, uid_domain
 
 bp = Blueprint("updates", __name__)
 
@@ -34,14 +38,12 @@ def _updated() -> dt.datetime:
 
 @lang_route(bp, "/upcoming.atom")
 def upcoming(lang: str) -> Response:
-    from .pages import _upcoming
-
-    lang = _language(lang)
+    lang = language(lang)
     selection = query_filter()
 
     def build() -> bytes:
         schedule, revisions = snapshot().schedule, snapshot().revisions
-        events = _upcoming(select(schedule.events, selection))
+        events = coming(select(schedule.events, selection))
         feed = _feed("upcoming", _gettext()("Upcoming activities"), "updates.upcoming", "pages.agenda", selection, lang,
                      _updated())  # fmt: skip
         return atom.document(feed, [_upcoming_entry(e, schedule, revisions, lang) for e in events])
@@ -68,13 +70,13 @@ def _upcoming_entry(event: Event, schedule: Schedule, revisions: Revisions, lang
     parts = [dates.when(event, lang)]
     place = schedule.locations.get(event.location)
     if place is not None:
-        parts.append(f"{place.name.get(lang)}, {labels.country_name(place.country, lang)}")
-    parts.append(labels.type_name(event.type, lang))
+        parts.append(f"{place.name.get(lang)}, {vocabulary.country_name(place.country, lang)}")
+    parts.append(vocabulary.type_name(event.type, lang))
     if event.status != "confirmed":
-        parts.append(labels.STATUS_NAMES[event.status].get(lang))
+        parts.append(vocabulary.STATUS_NAMES[event.status].get(lang))
     title = event.title.get(lang)
     if event.status == "cancelled":
-        title = labels.CANCELLED_PREFIX.get(lang) + title
+        title = vocabulary.CANCELLED_PREFIX.get(lang) + title
     occurrence = [event.recurrence_id.isoformat()] if event.recurrence_id is not None else []
     return atom.Entry(
         id=atom.tag(uid_domain(), "event", event.id, *occurrence),
@@ -82,7 +84,7 @@ def _upcoming_entry(event: Event, schedule: Schedule, revisions: Revisions, lang
         link=absolute("pages.event", event_id=event.id, lang=lang),
         updated=revisions.of(event.id).modified,
         summary=" · ".join(parts),
-        category=(event.type, labels.type_name(event.type, lang)),
+        category=(event.type, vocabulary.type_name(event.type, lang)),
     )
 
 
@@ -102,7 +104,7 @@ KIND_NAMES = {"added": "Added", "moved": "Moved", "cancelled": "Cancelled", "rei
               "changed": "Details changed", "removed": "Removed"}  # fmt: skip
 
 
-def kept_changes() -> list[changelog.Change]:
+def kept_changes() -> list[ChangeRecord]:
     """The changes of the last ``CALFEED_CHANGES_DAYS`` days (counted from today's midnight, so one
     day's pages are one set of bytes) that the query's filter concerns, newest first."""
     selection = query_filter()
@@ -111,20 +113,20 @@ def kept_changes() -> list[changelog.Change]:
             if c.at >= oldest and c.matches(selection.projects, selection.locations, selection.types)]  # fmt: skip
 
 
-def change_title(change: changelog.Change, lang: str) -> str:
+def change_title(change: ChangeRecord, lang: str) -> str:
     values = change.after or change.before or {}
     title = values.get("title") or {}
     return (title.get(lang) or title.get("en") or title.get("sv") or change.event_id) if values else change.event_id
 
 
-def change_link(change: changelog.Change, lang: str) -> str:
+def change_link(change: ChangeRecord, lang: str) -> str:
     """The event's page; for an event no longer in the file, the agenda."""
     if change.event_id in snapshot().schedule.by_id:
         return absolute("pages.event", event_id=change.event_id, lang=lang)
     return absolute("pages.agenda", lang=lang)
 
 
-def differences(change: changelog.Change, lang: str) -> list[tuple[str, str, str]]:
+def differences(change: ChangeRecord, lang: str) -> list[tuple[str, str, str]]:
     """(what, before, after) in words: every tracked value that changed; for an addition or a removal,
     when and where the event is (or was), with the other side empty."""
     gettext = _gettext()
@@ -151,8 +153,8 @@ def _texts(event_id: str, values: Any, lang: str) -> dict[str, str]:
         "when": dates.when(event, lang),
         "location": place.name.get(lang) if place else event.location,
         "title": event.title.get(lang),
-        "status": labels.STATUS_NAMES[event.status].get(lang) if event.status in labels.STATUS_NAMES else event.status,
-        "type": labels.type_name(event.type, lang) if event.type in labels.TYPE_NAMES else event.type,
+        "status": vocabulary.STATUS_NAMES[event.status].get(lang) if event.status in vocabulary.STATUS_NAMES else event.status,
+        "type": vocabulary.type_name(event.type, lang) if event.type in vocabulary.TYPE_NAMES else event.type,
         "project": project.label.get(lang) if project else event.project,
     }
 
@@ -174,7 +176,7 @@ def difference_text(before: str, after: str) -> str:
     return gettext("was %(old)s", old=before) if before else after
 
 
-def last_change(event_id: str) -> changelog.Change | None:
+def last_change(event_id: str) -> ChangeRecord | None:
     """The newest change of one event that the log still keeps (for its page's "Last changed")."""
     return next((c for c in snapshot().revisions.changes if c.event_id == event_id), None)
 
@@ -187,16 +189,14 @@ def change_helpers() -> dict[str, Any]:
 
 @lang_route(bp, "/changes")
 def changes(lang: str) -> str:
-    from .pages import _common
-
     selection = query_filter()
     return render_template("changes.html", changes=kept_changes(), days=int(current_app.config["CALFEED_CHANGES_DAYS"]),
-                           **_common(selection, lang))  # fmt: skip
+                           **template_values(selection, lang))  # fmt: skip
 
 
 @lang_route(bp, "/changes.atom")
 def changes_atom(lang: str) -> Response:
-    lang = _language(lang)
+    lang = language(lang)
     selection = query_filter()
 
     def build() -> bytes:
@@ -209,7 +209,7 @@ def changes_atom(lang: str) -> Response:
     return send(entry, atom.CONTENT_TYPE, last_modified=_updated())
 
 
-def _change_entry(change: changelog.Change, lang: str) -> atom.Entry:
+def _change_entry(change: ChangeRecord, lang: str) -> atom.Entry:
     gettext = _gettext()
     lines = [f"{what}: {difference_text(before, after)}" for what, before, after in differences(change, lang)]
     return atom.Entry(

@@ -1,6 +1,6 @@
-"""Performance helpers any layer may use.
+"""The cyclic garbage collector paused while a large tree of acyclic objects is built.
 
-Layer: bottom (standard library only, like ``errors``); no Flask, no I/O.
+Layer: bottom (standard library only, like ``errors``); any layer may use it. No Flask, no I/O.
 """
 
 from __future__ import annotations

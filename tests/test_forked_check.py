@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from calfeed import apart
+from calfeed import forked_check
 from calfeed.loader import check
 from calfeed.store import Store
 from conftest import MINIMAL, SHIPPED
@@ -12,7 +12,7 @@ from conftest import MINIMAL, SHIPPED
 
 def test_a_file_checked_apart_gives_the_same_schedule_as_checked_here():
     data = SHIPPED.read_bytes()
-    here, there = check(data, "events.yaml"), apart.check_apart(data, "events.yaml", max_bytes=10**7)
+    here, there = check(data, "events.yaml"), forked_check.check_apart(data, "events.yaml", max_bytes=10**7)
     assert there.schedule == here.schedule
     assert [e.title for e in there.schedule.events] == [e.title for e in here.schedule.events]
     assert there.problems == here.problems
@@ -20,7 +20,7 @@ def test_a_file_checked_apart_gives_the_same_schedule_as_checked_here():
 
 def test_a_bad_file_checked_apart_reports_the_same_problems():
     data = (MINIMAL + "  - title: A\n    type: party\n    start: 2019-02-30\n").encode()
-    result = apart.check_apart(data, "events.yaml", max_bytes=10**7)
+    result = forked_check.check_apart(data, "events.yaml", max_bytes=10**7)
     assert result.schedule is None
     assert [(p.line, p.column) for p in result.errors] == [(17, 11), (18, 12)]
 
@@ -30,7 +30,7 @@ def test_when_the_child_fails_the_file_is_checked_here(monkeypatch):
         raise RuntimeError("the child cannot send its result")
 
     monkeypatch.setattr(pickle, "dumps", broken)  # the forked child inherits the failure
-    result = apart.check_apart(SHIPPED.read_bytes(), "events.yaml", max_bytes=10**7)
+    result = forked_check.check_apart(SHIPPED.read_bytes(), "events.yaml", max_bytes=10**7)
     assert len(result.schedule.events) == 8
 
 
@@ -38,7 +38,7 @@ def test_only_what_changed_comes_back_and_unchanged_events_are_the_servers_own_o
     data = SHIPPED.read_bytes()
     serving = check(data, "events.yaml").schedule
     edited = data.replace(b"sv: Studieresa till Guldborgsund", b"sv: Studieresa till Lolland", 1)
-    result = apart.check_apart(edited, "events.yaml", max_bytes=10**7, previous=serving)
+    result = forked_check.check_apart(edited, "events.yaml", max_bytes=10**7, previous=serving)
     assert result.schedule == check(edited, "events.yaml").schedule
     changed = [e for e in result.schedule.events if e is not serving.by_id[e.id]]
     assert [e.title.sv for e in changed] == ["Studieresa till Lolland"]
@@ -48,7 +48,7 @@ def test_the_store_checks_new_versions_over_the_threshold_apart(tmp_path, monkey
     path = tmp_path / "events.yaml"
     path.write_bytes(SHIPPED.read_bytes())
     calls = []
-    monkeypatch.setattr("calfeed.store.check_apart", lambda *a, **k: calls.append(k["previous"]) or apart.check_apart(*a, **k))
+    monkeypatch.setattr("calfeed.store.check_apart", lambda *a, **k: calls.append(k["previous"]) or forked_check.check_apart(*a, **k))
     store = Store(path, ledger=False, apart_from=0, check_every=0, settle=0)
     first = store.current().schedule
     assert calls == [None]  # at start-up there is nothing to compare with: the whole schedule comes back

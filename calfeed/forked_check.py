@@ -16,9 +16,9 @@ import os
 import pickle
 from dataclasses import replace
 
+from .gc_pause import gc_paused
 from .loader import Result, check
 from .model import Event, Schedule
-from .speed import gc_paused
 
 # Below this the YAML tree is small and a fork costs more than it saves.
 APART_FROM_BYTES = 1_000_000
@@ -55,7 +55,7 @@ def check_apart(data: bytes, filename: str, *, max_bytes: int, previous: Schedul
 
 
 def check_here(data: bytes, filename: str, max_bytes: int) -> Result:
-    with gc_paused():  # tens of thousands of YAML nodes: see calfeed/speed.py
+    with gc_paused():  # tens of thousands of YAML nodes: see calfeed/gc_pause.py
         return check(data, filename, max_bytes=max_bytes)
 
 

@@ -1,27 +1,21 @@
-"""Per-request helpers shared by the blueprints: the current snapshot, language, filters, links.
+"""The query string read: filters (``?type=``, ``?project=``, ``?location=``, ``?cancelled=``), the
+language (``?lang=``) and page numbers; a value we do not know is a ``BadRequest`` (a 400 naming the
+valid ones), and 404 for a slug in a path that the schedule does not have.
 
 Layer: web.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
-import zoneinfo
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, request, url_for
+from flask import abort, request
 
-from .. import ics
-from ..icsbytes import Memo
-from ..model import EVENT_TYPES, LANGUAGES, Event, Filter
-from ..store import Snapshot, Store
+from ..model import EVENT_TYPES, LANGUAGES, Filter
+from .current import snapshot
 
 FACETS = {"project": "projects", "location": "locations", "type": "types"}
-PREFIX = f"/<any({','.join(LANGUAGES[1:])}):lang>"  # the language prefix of every page and feed but Swedish's
-SNAPSHOT = "calfeed.snapshot"  # the WSGI environ key under which Replay hands its snapshot down
 
 
 class BadRequest(Exception):
@@ -31,28 +25,6 @@ class BadRequest(Exception):
         super().__init__(message)
         self.message = message
         self.valid = valid or []
-
-
-def snapshot() -> Snapshot:
-    """The version this request is answered from, pinned when the request starts (by ``Replay``, or
-    on first use), so that nothing in one answer comes from two versions of the events file."""
-    pinned: Snapshot | None = g.get("calfeed_snapshot")
-    if pinned is None:
-        store: Store = current_app.extensions["calfeed"]
-        pinned = g.calfeed_snapshot = request.environ.get(SNAPSHOT) or store.current()
-    return pinned
-
-
-def lang_route(bp: Blueprint, rule: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view at ``rule`` (Swedish) and at ``/en``, ``/da``, ``/de``, ``/pl``, ``/lt`` + ``rule``
-    (each other language), one endpoint."""
-
-    def register(view: Callable[..., Any]) -> Callable[..., Any]:
-        bp.add_url_rule(rule, view_func=view, defaults={"lang": LANGUAGES[0]}, **options)
-        bp.add_url_rule(PREFIX + rule, view_func=view, **options)
-        return view
-
-    return register
 
 
 def facet_values(name: str) -> list[str]:
@@ -115,46 +87,15 @@ def page_number() -> int:
     return int(page)
 
 
+def language(lang: str) -> str:
+    """The language of a feed: ``?lang=`` where given, else the path's."""
+    chosen = request.args.get("lang", lang)
+    if chosen not in LANGUAGES:
+        raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}", list(LANGUAGES))
+    return chosen
+
+
 def known(kind: str, slug: str) -> None:
     """404 for a slug in a path that the schedule does not have."""
     if slug not in facet_values(kind):
         abort(404)
-
-
-def calendar_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(snapshot().schedule.calendar.timezone)
-
-
-def today() -> dt.date:
-    """Today where the calendar is (freezegun-friendly: reads the clock here and only here)."""
-    return dt.datetime.now(calendar_zone()).date()
-
-
-def base_url() -> str:
-    return (current_app.config["CALFEED_BASE_URL"] or request.url_root).rstrip("/")
-
-
-def absolute(endpoint: str, **values: Any) -> str:
-    # url_for's path starts with the script root (a proxy's X-Forwarded-Prefix), which base_url() has already.
-    return base_url() + url_for(endpoint, **values)[len(request.script_root) :]
-
-
-def uid_domain() -> str:
-    configured = current_app.config["CALFEED_UID_DOMAIN"]
-    if configured:
-        return configured
-    return urlsplit(current_app.config["CALFEED_BASE_URL"]).hostname or "calfeed.regionkalmar.se"
-
-
-VEVENTS = "calfeed.vevents"  # the app's extension holding each event's serialised bytes (icsbytes.Memo)
-
-
-def ics_context(lang: str) -> ics.Context:
-    current = snapshot()
-
-    def page_url(event: Event) -> str:
-        return absolute("pages.event", event_id=event.id, lang=lang)
-
-    # One memo per app: each event's bytes outlive a version of the file, so an edit re-serialises one event.
-    memo = current_app.extensions.setdefault(VEVENTS, Memo()).for_version(current.identity)
-    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url, memo)

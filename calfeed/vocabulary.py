@@ -1,4 +1,5 @@
-"""Words the feeds and pages share: event types, statuses, countries, in each language.
+"""The calendar's vocabulary in each language: the names of event types, statuses and countries, and
+the few words a feed writes around an event's own text. Shared by the feeds and the pages.
 
 Layer: model (pure data and Babel's locale data; no Flask, no I/O of our own).
 """
