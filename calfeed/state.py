@@ -128,6 +128,25 @@ class StateDir:
             raise StateError(f"{self.path}/versions/{version}.yaml does not match its hash (edited or damaged)")
         return data
 
+    def schedule(self, version: str) -> bytes | None:
+        """The checked schedule kept for ``version`` (``calfeed.schedulejson``), if there is one."""
+        try:
+            return (self.path / "versions" / f"{version}.schedule.json").read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StateError(f"cannot read the state folder {self.path}: {exc.strerror or exc}") from exc
+
+    def keep_schedule(self, version: str, make: Callable[[], bytes]) -> None:
+        """Keep the checked schedule of an accepted version beside its bytes, for the next start
+        (``make`` is only called when it is not kept yet)."""
+        target = self.path / "versions" / f"{version}.schedule.json"
+        try:
+            if (self.path / "versions" / f"{version}.yaml").exists() and signature(target) is None:
+                write_atomically(target, make(), mode=0o644)
+        except OSError as exc:
+            raise StateError(f"cannot write the state folder {self.path}: {exc.strerror or exc}") from exc
+
     def accept(self, data: bytes, accepted: Accepted) -> None:
         """Make ``accepted`` the served version (call under ``lock``): its bytes first, then the pointer."""
         try:
@@ -154,6 +173,8 @@ class StateDir:
         for old in [p for p in versions if p.stem != keep][: max(0, len(versions) - KEEP_VERSIONS)]:
             with contextlib.suppress(OSError):
                 old.unlink()
+            with contextlib.suppress(OSError):
+                old.with_name(f"{old.stem}.schedule.json").unlink()
 
     def _read(self, name: str) -> bytes:
         try:
@@ -192,6 +213,12 @@ class MemoryState:
 
     def version(self, version: str) -> bytes:
         raise StateError("no earlier version is kept without a state folder")
+
+    def schedule(self, version: str) -> bytes | None:
+        return None
+
+    def keep_schedule(self, version: str, make: Callable[[], bytes]) -> None:
+        pass  # nothing outlives this process
 
     def accept(self, data: bytes, accepted: Accepted) -> None:
         self._current, self._rejected = accepted, None
