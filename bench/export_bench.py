@@ -154,7 +154,7 @@ def cold_starts(events: Path, work: Path, env: dict[str, str]) -> dict:
 
 def compare_with_app(port: int, site: Path) -> dict:
     """300 exported files at random against the running app's answer at their URL."""
-    from calfeed.export import url_of
+    from calfeed.export_tree import url_of
 
     names = sorted(name for name in tree_names(site) if not name.endswith(".gz"))
     chosen = random.Random(18).sample(names, min(300, len(names)))

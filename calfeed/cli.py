@@ -355,9 +355,10 @@ def serve(host: str, port: int, events: str) -> None:
 @click.option("--base-url", envvar="CALFEED_BASE_URL", default="", help="Public address of the static site.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 6), show_default="the CPUs",
               help="Processes rendering the languages side by side.")  # fmt: skip
+@click.option("--full", is_flag=True, help="Render every URL again, also the events whose own files did not change.")
 @click.option("--changes-to", type=click.Path(dir_okay=False), default=None,
               help="Also write the files to upload (added and changed), one per line, into this file.")  # fmt: skip
-def build(outdir: str, events: str, base_url: str, jobs: int, changes_to: str | None) -> None:
+def build(outdir: str, events: str, base_url: str, jobs: int, full: bool, changes_to: str | None) -> None:
     """Write the whole public site into OUTDIR as static files, for any static host (see README).
     Into an earlier export only the files whose bytes changed are written; OUTDIR/.calfeed-manifest.json
     lists what was added, changed and removed."""
@@ -367,7 +368,7 @@ def build(outdir: str, events: str, base_url: str, jobs: int, changes_to: str | 
     try:
         app = create_app({"CALFEED_EVENTS": events, "CALFEED_BASE_URL": base_url, "CALFEED_STATE_DIR": None,
                           "CALFEED_RELOAD_SECONDS": 86400})  # fmt: skip  # the export is of one version
-        report = export(app, Path(outdir), jobs=jobs)
+        report = export(app, Path(outdir), jobs=jobs, full=full)
         if changes_to:
             write_atomically(Path(changes_to), "".join(f"{name}\n" for name in report.added + report.changed).encode(),
                              mode=0o644)  # fmt: skip

@@ -28,12 +28,12 @@ finished by the next one, from the staging folder's journal). The languages are 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import multiprocessing
-import os
 import re
-import shutil
+import zoneinfo
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,25 +44,33 @@ from flask import Flask, url_for
 from werkzeug.routing import Rule
 
 from .atomic import write_atomically
+from .export_tree import (
+    INPUTS,
+    JOURNAL,
+    MANIFEST,
+    MARKER,
+    STAGING,
+    ExportError,
+    apply,
+    manifest,
+    prepare,
+    read_inputs,
+    same,
+    site_files,
+)
+from .icsbytes import CONTENT
 from .model import EVENT_TYPES, LANGUAGES
+from .store import Snapshot
 from .web.byte_cache import forget_answers, gzip_bytes
 from .web.current import SNAPSHOT
 from .web.feeds import VEVENTS
 
-MARKER = ".calfeed-export"  # marks a directory this command may empty and write again
-MANIFEST = ".calfeed-manifest.json"  # what the last build added, changed and removed
-STAGING = ".calfeed-staging"  # new bytes wait here until the whole site is rendered
-JOURNAL = "journal.json"  # in STAGING: the moves and removals of a build that was ready to apply
-OWN = {MARKER, MANIFEST, STAGING}  # ours, not the site's
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
+_OWN_PAGES = {"pages.event": "text/html", "feeds.event": "text/calendar"}  # an event's own URLs, by content type
 _SLUG_FACETS = {"/projects/<slug>": "projects", "/locations/<slug>": "locations", "/types/<slug>": "types"}
 # Autoescaped Jinja writes every attribute in double quotes: a regular expression reads the links
 # of a 10,000-event site in a fraction of html.parser's time.
 _LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
-
-
-class ExportError(Exception):
-    """The export cannot be written; the message says why and what to do."""
 
 
 @dataclass
@@ -86,17 +94,22 @@ class Report:
         self.links |= other.links
 
 
-def export(app: Flask, outdir: Path, *, jobs: int = 1) -> Report:
-    """Write the site into ``outdir`` (absent, empty, or an earlier export, which is updated)."""
+def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Report:
+    """Write the site into ``outdir`` (absent, empty, or an earlier export, which is updated).
+    Into an earlier export, an event's own page and download are rendered only when what they
+    show changed (``inputs``); ``full`` renders every URL."""
     outdir = Path(outdir)
-    earlier = _prepare(outdir)
+    earlier = prepare(outdir)
     target = outdir / STAGING if earlier else outdir  # a first export has nothing to keep serving
     target.mkdir(exist_ok=True)
-    (outdir / MARKER).write_text("written by calfeed build\n", encoding="utf-8")  # an interrupted first build is one too
+    (outdir / MARKER).write_text("written by calfeed build\n", encoding="utf-8")  # an interrupted first one is too
     snapshot = app.extensions["calfeed"].current()  # every answer comes from this one version
-    urls = seed_urls(app)
-    shares = _shares(sorted({_language(url) for url in urls}, key=LANGUAGES.index), jobs)
-    job = _Job(app, snapshot, outdir, target, urls)
+    seeds = _seeds(app)
+    now = inputs(app, snapshot)
+    before = read_inputs(outdir) if earlier and not full else None
+    unchanged = _unchanged_events(before, now)
+    shares = _shares(sorted({_language(url) for url in seeds}, key=LANGUAGES.index), jobs)
+    job = _Job(app, snapshot, outdir, target, seeds, unchanged)
     report = Report()
     if len(shares) == 1:
         report.merge(job.render(shares[0]))
@@ -113,36 +126,41 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1) -> Report:
         report.merge(job.render([], left))
     written = set(report.added) | set(report.changed)
     produced = {name for relative in report.files.values() for name in (relative, relative + ".gz")}
-    report.removed = sorted(name for name in _site_files(outdir) if name not in produced) if earlier else []
+    report.removed = sorted(name for name in site_files(outdir) if name not in produced) if earlier else []
     if earlier:
         write_atomically(target / JOURNAL, json.dumps({"moves": sorted(written), "removes": report.removed}).encode())
-        _apply(outdir)
+        apply(outdir)
     report.added.sort()
     report.changed.sort()
-    write_atomically(outdir / MANIFEST, manifest(report, snapshot.version), mode=0o644)
+    write_atomically(outdir / INPUTS, json.dumps(now).encode(), mode=0o644)
+    write_atomically(outdir / MANIFEST, manifest(report.added, report.changed, report.removed, report.unchanged,
+                                                 snapshot.version), mode=0o644)  # fmt: skip
     return report
 
 
-def manifest(report: Report, version: str) -> bytes:
-    """What a deploy step needs: the files to upload (added, changed), to delete (removed), and
-    the URLs to purge from a CDN."""
-    touched = [*report.changed, *report.removed]
-    purge = sorted({url_of(name) for name in touched})
-    return json.dumps({
-        "format": 1, "version": version, "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "added": report.added, "changed": report.changed, "removed": report.removed,
-        "unchanged": report.unchanged, "purge": purge,
-    }, indent=1, ensure_ascii=False).encode() + b"\n"  # fmt: skip
+def inputs(app: Flask, snapshot: Snapshot) -> dict:
+    """What an event's own page and download are made of: the site's part (the code and its
+    templates, the settings, the calendar, projects and locations) and, per event, its content,
+    its revision and, for a series, the day (its page lists the next dates)."""
+    site = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            site.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    schedule = snapshot.schedule
+    settings = sorted((k, repr(v)) for k, v in app.config.items() if k.startswith("CALFEED_"))
+    site.update(repr((settings, schedule.calendar, tuple(schedule.projects.items()),
+                      tuple(schedule.locations.items()))).encode())  # fmt: skip
+    day = dt.datetime.now(zoneinfo.ZoneInfo(schedule.calendar.timezone)).date().isoformat()
+    events = {event.id: hashlib.sha256(repr((CONTENT(event), snapshot.revisions.of(event.id),
+                                             day if event.recurrence else "")).encode()).hexdigest()[:32]
+              for event in schedule.events}  # fmt: skip
+    return {"format": 1, "site": site.hexdigest(), "events": events}
 
 
-def url_of(relative: str) -> str:
-    """The URL path a file of the export answers (the inverse of ``file_for``; .gz is the same URL)."""
-    relative = relative.removesuffix(".gz")
-    if relative == "index.html":
-        return "/"
-    if relative.endswith("/index.html"):
-        return "/" + relative.removesuffix("/index.html")
-    return "/" + relative
+def _unchanged_events(before: dict | None, now: dict) -> frozenset[str]:
+    if before is None or before.get("site") != now["site"] or not isinstance(before.get("events"), dict):
+        return frozenset()
+    return frozenset(event for event, print_ in now["events"].items() if before["events"].get(event) == print_)
 
 
 _JOBS: list[_Job] = [None]  # type: ignore[list-item]
@@ -166,8 +184,10 @@ def _language(url: str) -> str:
 class _Job:
     """One build: renders a share of the languages, writing what changed into ``target``."""
 
-    def __init__(self, app: Flask, snapshot: object, outdir: Path, target: Path, urls: list[str]) -> None:
-        self.app, self.snapshot, self.outdir, self.target, self.urls = app, snapshot, outdir, target, urls
+    def __init__(self, app: Flask, snapshot: Snapshot, outdir: Path, target: Path,
+                 seeds: dict[str, tuple[str, str]], unchanged: frozenset[str]) -> None:  # fmt: skip
+        self.app, self.snapshot, self.outdir, self.target = app, snapshot, outdir, target
+        self.urls, self.seeds, self.unchanged = list(seeds), seeds, unchanged
         self.base = app.config.get("CALFEED_BASE_URL", "").rstrip("/")
 
     def render(self, languages: list[str], extra: Iterable[str] = ()) -> Report:
@@ -178,7 +198,10 @@ class _Job:
             queue = deque(url for url in self.urls if _language(url) == lang)
             seen = set(queue)
             while queue:
-                for link in self._one(client, environ, queue.popleft(), report):
+                url = queue.popleft()
+                if self._kept(url, report):
+                    continue
+                for link in self._one(client, environ, url, report):
                     if link in seen:
                         continue
                     if _language(link) == lang:
@@ -190,6 +213,18 @@ class _Job:
         for url in extra:
             self._one(client, environ, url, report)
         return report
+
+    def _kept(self, url: str, report: Report) -> bool:
+        """An event's page or download whose inputs did not change, still in the export: kept as it is."""
+        endpoint, event_id = self.seeds.get(url, ("", ""))
+        if endpoint not in _OWN_PAGES or event_id not in self.unchanged:
+            return False
+        relative = file_for(url, _OWN_PAGES[endpoint])
+        if not ((self.outdir / relative).is_file() and (self.outdir / (relative + ".gz")).is_file()):
+            return False
+        report.files[url] = relative
+        report.unchanged += 2
+        return True
 
     def _one(self, client, environ: dict, url: str, report: Report) -> list[str]:  # type: ignore[no-untyped-def]
         response = client.get(url, base_url=self.base or "http://localhost", environ_overrides=environ)
@@ -210,7 +245,7 @@ class _Job:
     def _write(self, relative: str, data: bytes, report: Report) -> None:
         report.bytes += len(data)
         packed = relative + ".gz" if relative.endswith(COMPRESSIBLE) else None
-        if _same(self.outdir / relative, data) and (packed is None or (self.outdir / packed).is_file()):
+        if same(self.outdir / relative, data) and (packed is None or (self.outdir / packed).is_file()):
             report.unchanged += 1 + (packed is not None)  # the .gz is made from these bytes: unchanged too
             return
         self._put(relative, data, report)
@@ -219,7 +254,7 @@ class _Job:
 
     def _put(self, relative: str, data: bytes, report: Report) -> None:
         old = self.outdir / relative
-        if _same(old, data):
+        if same(old, data):
             report.unchanged += 1
             return
         (report.changed if old.is_file() else report.added).append(relative)
@@ -228,30 +263,29 @@ class _Job:
         path.write_bytes(data)
 
 
-def _same(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:  # absent, or a folder where the file now is
-        return False
-
-
 def seed_urls(app: Flask) -> list[str]:
     """Every URL of the URL map that the schedule fills in, and every static file."""
+    return list(_seeds(app))
+
+
+def _seeds(app: Flask) -> dict[str, tuple[str, str]]:
+    """``seed_urls`` in order, each with (its endpoint, the event it shows, or "")."""
     schedule = app.extensions["calfeed"].current().schedule
     values = {"projects": list(schedule.projects), "locations": list(schedule.locations), "types": list(EVENT_TYPES)}
-    urls: list[str] = []
+    urls: dict[str, tuple[str, str]] = {}
     with app.test_request_context(base_url=app.config.get("CALFEED_BASE_URL") or None):
         for rule in app.url_map.iter_rules():
             if "GET" not in (rule.methods or ()):
                 continue
             if rule.endpoint == "static":
                 folder = Path(app.static_folder or "")
-                urls += [url_for("static", filename=p.relative_to(folder).as_posix())
-                         for p in sorted(folder.rglob("*")) if p.is_file()]  # fmt: skip
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file():
+                        urls.setdefault(url_for("static", filename=path.relative_to(folder).as_posix()), ("static", ""))
                 continue
             for arguments in _arguments(rule, schedule.by_id, values):
-                urls.append(url_for(rule.endpoint, **arguments))
-    return list(dict.fromkeys(urls))
+                urls.setdefault(url_for(rule.endpoint, **arguments), (rule.endpoint, arguments.get("event_id", "")))
+    return urls
 
 
 def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[dict[str, str]]:
@@ -305,56 +339,3 @@ def _same_site(netloc: str, base: str) -> bool:
     return netloc == (urlsplit(base).netloc if base else "localhost")
 
 
-def _prepare(outdir: Path) -> bool:
-    """Check ``outdir`` can take the export; True when it holds an earlier one (then finish or
-    drop what an interrupted build left in the staging folder)."""
-    if outdir.exists():
-        if not outdir.is_dir():
-            raise ExportError(f"{outdir} is a file; give a directory")
-        if any(outdir.iterdir()):
-            if not (outdir / MARKER).exists():
-                raise ExportError(f"{outdir} is not empty and is not an earlier export; give an empty directory")
-            staging = outdir / STAGING
-            if (staging / JOURNAL).is_file():
-                _apply(outdir)  # it was rendered whole and stopped while moving: finish it
-            elif staging.exists():
-                shutil.rmtree(staging)  # stopped while rendering: the previous export is what serves
-            return True
-    outdir.mkdir(parents=True, exist_ok=True)
-    return False
-
-
-def _apply(outdir: Path) -> None:
-    """Move the staged files into place and remove what the new site no longer has."""
-    staging = outdir / STAGING
-    journal = json.loads((staging / JOURNAL).read_bytes())
-    for name in journal["moves"]:
-        source, target = staging / name, outdir / name
-        if source.exists():  # moved already by an interrupted run of this journal
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(source, target)
-    for name in journal["removes"]:
-        path = outdir / name
-        path.unlink(missing_ok=True)
-        _prune(path.parent, outdir)
-    shutil.rmtree(staging)
-
-
-def _prune(folder: Path, outdir: Path) -> None:
-    """Remove ``folder`` and its parents up to ``outdir`` while they are empty."""
-    while folder != outdir and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
-
-
-def _site_files(outdir: Path) -> Iterable[str]:
-    """Every file of the export in ``outdir`` (relative, as the manifest names them)."""
-    for root, folders, names in os.walk(outdir):
-        if root == str(outdir):
-            folders[:] = [f for f in folders if f not in OWN]
-            names = [n for n in names if n not in OWN]
-        folder = Path(root).relative_to(outdir).as_posix()
-        for name in names:
-            yield name if folder == "." else f"{folder}/{name}"

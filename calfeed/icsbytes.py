@@ -72,7 +72,7 @@ def assemble(calendar: icalendar.Calendar, events: list[Piece], memo: Memo | Non
 
 # An event no file has: a link built for it shows how the context builds links (base URL, language).
 PROBE = Event(id="calfeed-probe", title=Text("probe"), type="meeting", start=dt.date(2000, 1, 1), end=dt.date(2000, 1, 1))
-_CONTENT = operator.attrgetter(*(f.name for f in fields(Event) if f.name != "line"))  # the line is not content
+CONTENT = operator.attrgetter(*(f.name for f in fields(Event) if f.name != "line"))  # the line is not content
 
 
 class Memo:
@@ -109,7 +109,7 @@ class Memo:
 
     def get_or_build(self, key: tuple[Any, ...], event: Event, build: Callable[[], bytes]) -> Piece:
         try:
-            full = (*key, _CONTENT(event))
+            full = (*key, CONTENT(event))
             found = self._current.get(full)
         except TypeError:  # a field that cannot be hashed: build without keeping it
             return build()

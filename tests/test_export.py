@@ -14,7 +14,8 @@ import pytest
 from freezegun import freeze_time
 
 from calfeed.cli import main
-from calfeed.export import OWN, links
+from calfeed.export import links
+from calfeed.export_tree import OWN
 from icalcheck import strict_events
 
 DAY = "2019-11-01 10:00"  # the agenda shows what is upcoming on the day of the export

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from calfeed import export
+from calfeed import export, export_tree
 from calfeed.cli import main
 from icalcheck import strict_events
 
@@ -23,12 +23,12 @@ def build(runner, events: Path, outdir: Path, *extra: str) -> dict:
     with freeze_time(DAY):
         result = runner.invoke(main, ["build", str(outdir), "--events", str(events), *extra])
     assert result.exit_code == 0, result.output
-    return json.loads((outdir / export.MANIFEST).read_text(encoding="utf-8"))
+    return json.loads((outdir / export_tree.MANIFEST).read_text(encoding="utf-8"))
 
 
 def tree(outdir: Path) -> dict[str, bytes]:
     return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in outdir.rglob("*")
-            if p.is_file() and p.relative_to(outdir).parts[0] not in export.OWN}  # fmt: skip
+            if p.is_file() and p.relative_to(outdir).parts[0] not in export_tree.OWN}  # fmt: skip
 
 
 def stamps(outdir: Path) -> dict[str, tuple[int, int]]:
@@ -113,7 +113,7 @@ def test_an_interrupted_build_leaves_the_previous_export_serving(runner, events_
     assert tree(site) == before  # nothing of the new version is visible
     monkeypatch.undo()
     build(runner, events_file, site)
-    assert not (site / export.STAGING).exists()
+    assert not (site / export_tree.STAGING).exists()
     build(runner, events_file, fresh)
     assert tree(site) == tree(fresh)
 
@@ -131,11 +131,11 @@ def test_a_build_stopped_while_moving_files_into_place_is_finished_by_the_next(r
             raise OSError(28, "No space left on device")
         return real(source, target)
 
-    monkeypatch.setattr(export.os, "replace", fail_on_the_third)
+    monkeypatch.setattr(export_tree.os, "replace", fail_on_the_third)
     with freeze_time(DAY):
         result = runner.invoke(main, ["build", str(site), "--events", str(events_file)])
     assert result.exit_code == 1 and "No space left on device" in result.output and "Traceback" not in result.output
-    assert (site / export.STAGING / export.JOURNAL).is_file()
+    assert (site / export_tree.STAGING / export_tree.JOURNAL).is_file()
     monkeypatch.undo()
     build(runner, events_file, site)
     build(runner, events_file, fresh)
@@ -157,3 +157,56 @@ def test_a_file_changed_by_hand_in_the_export_is_written_again(runner, events_fi
     (site / name).write_bytes(b"defaced")
     manifest = build(runner, events_file, site)
     assert manifest["changed"] == [name] and (site / name).read_bytes() == original
+
+
+def rendered(monkeypatch) -> list[str]:
+    """The URLs the next build renders (the others it keeps as they are)."""
+    real, urls = export._Job._one, []
+
+    def counted(self, client, environ, url, report):
+        urls.append(url)
+        return real(self, client, environ, url, report)
+
+    monkeypatch.setattr(export._Job, "_one", counted)
+    return urls
+
+
+def test_only_the_edited_event_s_own_page_and_download_are_rendered_again(runner, events_file, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    build(runner, events_file, site)
+    edit(events_file, TITLE, TITLE + " (ny tid)")
+    urls = rendered(monkeypatch)
+    build(runner, events_file, site, "--jobs", "1")
+    own = sorted(u for u in urls if "/events/" in u)
+    langs = ["", "/da", "/de", "/en", "/lt", "/pl"]
+    assert own == sorted(f"{lang}/events/{EVENT}{suffix}" for lang in langs for suffix in ("", ".ics"))
+    urls.clear()
+    build(runner, events_file, site, "--jobs", "1", "--full")
+    assert len([u for u in urls if "/events/" in u]) > 12  # --full renders every event again
+
+
+@pytest.mark.parametrize("old, new", [
+    ("name: Kristianstad", "name: Kristianstad C"),  # a place: every event there shows its name
+    ("Umbrella – kapacitetsbyggande", "Umbrella – kapacitetsuppbyggnad"),  # a project's name
+])  # fmt: skip
+def test_an_edit_outside_the_events_gives_the_same_site_as_a_fresh_export(runner, events_file, tmp_path, old, new):
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events_file, site)
+    if old not in events_file.read_text(encoding="utf-8"):
+        pytest.fail(f"{old!r} is not in the shipped file")
+    edit(events_file, old, new)
+    build(runner, events_file, site)
+    build(runner, events_file, fresh)
+    assert tree(site) == tree(fresh)
+
+
+def test_a_series_page_built_again_on_a_later_day_lists_that_day_s_next_dates(runner, tmp_path):
+    events = tmp_path / "events.yaml"
+    events.write_bytes((Path(__file__).parent / "fixtures" / "recurring.yaml").read_bytes())
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    with freeze_time("2019-11-01 10:00"):
+        assert runner.invoke(main, ["build", str(site), "--events", str(events)]).exit_code == 0
+    with freeze_time("2020-03-01 10:00"):
+        assert runner.invoke(main, ["build", str(site), "--events", str(events)]).exit_code == 0
+        assert runner.invoke(main, ["build", str(fresh), "--events", str(events)]).exit_code == 0
+    assert tree(site) == tree(fresh)

@@ -1,0 +1,118 @@
+"""The export folder of ``calfeed build`` on disk: staging, the journal, the manifest.
+
+Layer: bottom (standard library and ``atomic`` only; file I/O, no Flask). ``export.py`` renders
+the site; this module decides where its bytes go: a first export is written in place, later ones
+into ``.calfeed-staging/``, whose journal (the moves and removals) is written before anything
+is moved, so a build stopped while moving is finished by the next one (``prepare``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+INPUTS = ".calfeed-inputs.json"  # what each event's own files were made of, for the next build
+MARKER = ".calfeed-export"  # marks a directory this command may empty and write again
+MANIFEST = ".calfeed-manifest.json"  # what the last build added, changed and removed
+STAGING = ".calfeed-staging"  # new bytes wait here until the whole site is rendered
+JOURNAL = "journal.json"  # in STAGING: the moves and removals of a build that was ready to apply
+OWN = {MARKER, MANIFEST, STAGING, INPUTS}  # ours, not the site's
+
+
+class ExportError(Exception):
+    """The export cannot be written; the message says why and what to do."""
+
+
+def read_inputs(outdir: Path) -> dict | None:
+    try:
+        found = json.loads((outdir / INPUTS).read_bytes())
+    except (OSError, ValueError):
+        return None  # no record (an export of an older calfeed), or damaged: render everything
+    return found if isinstance(found, dict) and found.get("format") == 1 else None
+
+
+def manifest(added: list[str], changed: list[str], removed: list[str], unchanged: int, version: str) -> bytes:
+    """What a deploy step needs: the files to upload (added, changed), to delete (removed), and
+    the URLs to purge from a CDN."""
+    touched = [*changed, *removed]
+    purge = sorted({url_of(name) for name in touched})
+    return json.dumps({
+        "format": 1, "version": version, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "added": added, "changed": changed, "removed": removed, "unchanged": unchanged, "purge": purge,
+    }, indent=1, ensure_ascii=False).encode() + b"\n"  # fmt: skip
+
+
+def url_of(relative: str) -> str:
+    """The URL path a file of the export answers (the inverse of ``file_for``; .gz is the same URL)."""
+    relative = relative.removesuffix(".gz")
+    if relative == "index.html":
+        return "/"
+    if relative.endswith("/index.html"):
+        return "/" + relative.removesuffix("/index.html")
+    return "/" + relative
+
+
+def same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:  # absent, or a folder where the file now is
+        return False
+
+
+def prepare(outdir: Path) -> bool:
+    """Check ``outdir`` can take the export; True when it holds an earlier one (then finish or
+    drop what an interrupted build left in the staging folder)."""
+    if outdir.exists():
+        if not outdir.is_dir():
+            raise ExportError(f"{outdir} is a file; give a directory")
+        if any(outdir.iterdir()):
+            if not (outdir / MARKER).exists():
+                raise ExportError(f"{outdir} is not empty and is not an earlier export; give an empty directory")
+            staging = outdir / STAGING
+            if (staging / JOURNAL).is_file():
+                apply(outdir)  # it was rendered whole and stopped while moving: finish it
+            elif staging.exists():
+                shutil.rmtree(staging)  # stopped while rendering: the previous export is what serves
+            return True
+    outdir.mkdir(parents=True, exist_ok=True)
+    return False
+
+
+def apply(outdir: Path) -> None:
+    """Move the staged files into place and remove what the new site no longer has."""
+    staging = outdir / STAGING
+    journal = json.loads((staging / JOURNAL).read_bytes())
+    for name in journal["moves"]:
+        source, target = staging / name, outdir / name
+        if source.exists():  # moved already by an interrupted run of this journal
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(source, target)
+    for name in journal["removes"]:
+        path = outdir / name
+        path.unlink(missing_ok=True)
+        _prune(path.parent, outdir)
+    shutil.rmtree(staging)
+
+
+def _prune(folder: Path, outdir: Path) -> None:
+    """Remove ``folder`` and its parents up to ``outdir`` while they are empty."""
+    while folder != outdir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def site_files(outdir: Path) -> Iterable[str]:
+    """Every file of the export in ``outdir`` (relative, as the manifest names them)."""
+    for root, folders, names in os.walk(outdir):
+        if root == str(outdir):
+            folders[:] = [f for f in folders if f not in OWN]
+            names = [n for n in names if n not in OWN]
+        folder = Path(root).relative_to(outdir).as_posix()
+        for name in names:
+            yield name if folder == "." else f"{folder}/{name}"
