@@ -28,15 +28,22 @@ from typing import Any
 import pytz
 import yaml
 
-from .errors import EventsFileError, Problem
-from .recurrence import (
+from ..errors import EventsFileError, Problem
+from ..recurrence import (
     FREQUENCIES, MAX_COUNT, WEEKDAYS, Change, Recurrence, nearest, occurs_on, rule_of, utc_until, wall_clock,
 )  # fmt: skip
-from . import geo
-from .model import (
+from .. import geo
+from ..model import (
     EVENT_TYPES, LANGUAGE_NAMES, LANGUAGES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location,
     Municipality, Partner, Project, Schedule, Text, sort_key,
 )  # fmt: skip
+from .problems import INVALID, Problems
+from .source import CORE_TAGS as _CORE_TAGS
+from .source import Parser as _Parser  # noqa: F401 - tests/test_hostile_files.py reads loader._Parser
+from .source import compose, decode
+from .source import is_null as _is_null
+from .source import kind as _kind
+from .source import value_of as _value_of
 
 MAX_BYTES = 5_000_000
 DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -44,38 +51,6 @@ DEFAULT_DURATION = dt.timedelta(hours=1)
 MAX_TITLE = 200
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
-
-
-def _bounded_parser() -> type:
-    """libyaml (~10x faster) when it refuses nesting deeper than 1000 levels, as libyaml 0.2.5+ does;
-    else the pure-Python parser, which stops at Python's recursion limit. Either way a hostile file of
-    100,000 '[' is a YAML error, never a C stack overflow that kills the process."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is None:
-        return yaml.SafeLoader
-    try:
-        yaml.compose("[" * 1001 + "]" * 1001, Loader=fast)
-    except yaml.YAMLError:
-        return fast
-    return yaml.SafeLoader
-
-
-_Parser = _bounded_parser()
-_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-_NULL = "tag:yaml.org,2002:null"
-_STR = "tag:yaml.org,2002:str"
-_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
-
-
-class _Composer(_Parser):  # type: ignore[valid-type,misc]
-    """The parser, resolving implicit tags only as far as this module reads them: null or text.
-    Guessing int, bool or timestamp for every plain value (regular expressions per scalar) would be
-    thrown away here, and is a fifth of composing a 10,000-event file."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            return _NULL if implicit[0] and value in _NULL_WORDS else _STR
-        return super().resolve(kind, value, implicit)
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
@@ -176,15 +151,15 @@ def check(
     ``today`` (passed in, never read from the clock here) enables the warnings that depend
     on it, such as a past event still marked tentative."""
     reader = _Reader(filename)
-    text = reader.decode(data, max_bytes)
+    text = decode(data, max_bytes, reader.problems)
     schedule = None
-    if text is not None:
-        root = reader.compose(text)
-        if root is not None:
+    if text is not INVALID:
+        root = compose(text, reader.problems)
+        if root is not INVALID:
             schedule = reader.schedule(root)
-            if schedule is not None and not any(p.severity == "error" for p in reader.problems):
+            if schedule is not None and not reader.problems.has_errors:
                 _advise(reader, root, schedule, today)
-    problems = tuple(sorted(reader.problems, key=lambda p: (p.line, p.column)))
+    problems = reader.problems.in_order()
     if any(p.severity == "error" for p in problems):
         schedule = None
     return Result(schedule, problems)
@@ -250,106 +225,18 @@ class _Reader:
     """Walks the composed YAML tree, building model values and collecting problems."""
 
     def __init__(self, filename: str) -> None:
-        self.filename = filename
-        self.problems: list[Problem] = []
+        self.problems = Problems(filename)
         self._visited: set[int] = set()
-        self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
         self._place_refs: list[tuple[Any, str]] = []  # partner/municipality 'place:' nodes, checked once locations are read
         self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
 
     # -- reporting ---------------------------------------------------------------
 
-    def error(self, node: Any, message: str, hint: str = "", severity: str = "error") -> None:
-        mark = getattr(node, "start_mark", node)
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-        self.problems.append(Problem(message, self.filename, line, column, hint, severity))
+    def error(self, node: Any, message: str, hint: str = "") -> None:
+        self.problems.error(node, message, hint)
 
     def warn(self, node: Any, message: str, hint: str = "") -> None:
-        self.error(node, message, hint, severity="warning")
-
-    # -- the file as a whole -----------------------------------------------------
-
-    def decode(self, data: bytes | str, max_bytes: int) -> str | None:
-        if isinstance(data, str):
-            data = data.encode("utf-8", "surrogatepass")
-        if len(data) > max_bytes:
-            self.problems.append(Problem(
-                f"the file is larger than {max_bytes:,} bytes", self.filename, 1, 1,
-                "split old events into an archive file, or raise CALFEED_MAX_BYTES",
-            ))  # fmt: skip
-            return None
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]  # a BOM from Windows editors is harmless
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            self.problems.append(Problem(
-                "the file is not valid UTF-8 text", self.filename, line, column,
-                "save it as UTF-8; in most editors: Save As… > Encoding: UTF-8",
-            ))  # fmt: skip
-            return None
-        text = text.replace("\r\n", "\n")
-        for number, line_text in enumerate(text.split("\n"), 1):
-            if "\x00" in line_text:
-                self.problems.append(Problem(
-                    "the file contains a NUL byte; it looks like binary data, not text",
-                    self.filename, number, line_text.index("\x00") + 1,
-                ))  # fmt: skip
-                return None
-            indent = len(line_text) - len(line_text.lstrip(" \t"))
-            if "\t" in line_text[:indent]:
-                self.problems.append(Problem(
-                    "a tab is used for indentation", self.filename, number,
-                    line_text.index("\t") + 1, "YAML indents with spaces only; replace the tab with spaces",
-                ))  # fmt: skip
-        return None if self.problems else text
-
-    def compose(self, text: str) -> Any:
-        try:
-            root = yaml.compose(text, Loader=_Composer)
-        except yaml.MarkedYAMLError as exc:
-            self._syntax_error(exc, text)
-            return None
-        except yaml.reader.ReaderError as exc:  # a character YAML allows nowhere, e.g. a raw U+0007
-            code = exc.character if isinstance(exc.character, int) else 0
-            at = max(text.find(chr(code)), 0)  # the reader stops at its first occurrence
-            self.problems.append(Problem(
-                f"the file contains the control character U+{code:04X}, which is not allowed in YAML",
-                self.filename, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1,
-                "delete it; it is invisible in most editors (try the editor's 'show all characters')",
-            ))  # fmt: skip
-            return None
-        except (yaml.YAMLError, RecursionError) as exc:
-            self.problems.append(Problem(f"the file is not valid YAML: {exc}", self.filename, 1, 1))
-            return None
-        if root is None:
-            self.problems.append(Problem(
-                "the file is empty", self.filename, 1, 1, "it needs at least 'calendar:' and 'events:'"
-            ))  # fmt: skip
-        return root
-
-    def _syntax_error(self, exc: yaml.MarkedYAMLError, text: str) -> None:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # an unclosed quote: show where it was opened, not the file's end
-        line = mark.line + 1 if mark else 0
-        column = mark.column + 1 if mark else 0
-        what = (exc.problem or "syntax error").replace("\t", "\\t")
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        lines = text.split("\n")
-        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        hint = "check the indentation and that every ':' is followed by a space"
-        if "found character '\\t'" in what:
-            hint = "YAML indents with spaces only; replace the tab with spaces"
-        elif '"' in shown or "'" in shown:
-            hint = "check that every quote you open is closed on the same value"
-        message = f"this is not valid YAML: {what}"
-        if shown:
-            message += f" — the line reads: {shown[:80]}"
-        self.problems.append(Problem(message, self.filename, line, column, hint))
+        self.problems.warn(node, message, hint)
 
     # -- generic readers -----------------------------------------------------------
 
@@ -860,7 +747,7 @@ class _Reader:
     # -- repeating events: 'repeat' or 'rrule', 'except', 'changes' (see calfeed/recurrence.py) ------
 
     def _error_count(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
+        return sum(p.severity == "error" for p in self.problems.found)
 
     def series(self, values: dict[str, Any], start: Any, zone_name: str, locations: dict) -> Recurrence | None | bool:
         """How the event repeats: ``None`` if it does not, ``False`` after an error."""
@@ -1144,22 +1031,3 @@ def _rule_problem(parts: dict[str, str]) -> str:
     if parts.get("COUNT", "").isdigit() and int(parts["COUNT"]) > MAX_COUNT:
         return f"COUNT is over {MAX_COUNT}"
     return ""
-
-
-def _is_null(node: Any) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL and node.style is None
-
-
-def _kind(node: Any) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a set of 'key: value' lines"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"the single value '{node.value}'"
-
-
-def _value_of(node: Any, key: str) -> Any:
-    for k, v in getattr(node, "value", []) if isinstance(node, yaml.MappingNode) else []:
-        if k.value == key:
-            return v
-    return None
