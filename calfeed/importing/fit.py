@@ -22,8 +22,7 @@ from typing import Any
 from dateutil.rrule import rruleset, rrulestr
 
 from ..labels import TYPE_NAMES
-from ..loader import _URL as URL  # the loader's own rule for a url value
-from ..loader import MAX_YEAR
+from ..loader import MAX_YEAR, URL  # URL: the loader's own rule for a url value
 from ..model import EVENT_TYPES, STATUSES, Event, Text
 from ..recurrence import END_OF_DAY, MAX_COUNT, Change, Recurrence, occurrences, occurs_on, wall_clock
 from .incoming import Incoming, Moment, Series

@@ -13,11 +13,8 @@ YAML 1.1 surprises a plain ``yaml.safe_load`` would produce.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
-import difflib
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -34,45 +31,21 @@ from ..recurrence import (
 )  # fmt: skip
 from .. import geo
 from ..model import (
-    EVENT_TYPES, LANGUAGE_NAMES, LANGUAGES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location,
+    EVENT_TYPES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location,
     Municipality, Partner, Project, Schedule, Text, sort_key,
 )  # fmt: skip
-from .problems import INVALID, Problems
-from .source import CORE_TAGS as _CORE_TAGS
+from .advice import suggest
+from .nodes import DEFAULT_DURATION, MAX_YEAR, MIN_YEAR, SLUG, URL, Entries, Reader, slugify  # noqa: F401
+from .problems import INVALID, Invalid, Problems, invalid
 from .source import Parser as _Parser  # noqa: F401 - tests/test_hostile_files.py reads loader._Parser
 from .source import compose, decode
-from .source import is_null as _is_null
-from .source import kind as _kind
 from .source import value_of as _value_of
 
 MAX_BYTES = 5_000_000
 DEFAULT_TIMEZONE = "Europe/Stockholm"
-DEFAULT_DURATION = dt.timedelta(hours=1)
 MAX_TITLE = 200
-MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
-
-_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
-_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?\Z")
-_DATETIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})(?:T|\s+)(.+)\Z")
-# C0 controls but tab and line feed, DEL and C1: invalid in iCalendar text (RFC 5545 3.3.11), never typed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_URL = re.compile(r"(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)\Z", re.IGNORECASE)
-
-# What staff write for a language instead of its ISO 639-1 code: the country's code (se, dk, pl and lt
-# are countries too), the three-letter codes (ger, deu, swe), the language's own and English name.
-_LANGUAGE_ALIASES = {
-    "sv": ("se", "swe", "sve", "svenska", "swedish", "sw", "sv-se", "sv_se"),
-    "en": ("eng", "gb", "uk", "us", "english", "engelska", "en-gb", "en_gb"),
-    "da": ("dk", "dan", "dansk", "danish", "danska", "da-dk", "da_dk"),
-    "de": ("ger", "deu", "ge", "deutsch", "german", "tyska", "de-de", "de_de"),
-    "pl": ("pol", "po", "polski", "polish", "polska", "pl-pl", "pl_pl"),
-    "lt": ("lit", "li", "lietuvių", "lietuviu", "lithuanian", "litauiska", "lt-lt", "lt_lt"),
-}
-_LANGUAGE_KEY = {alias: lang for lang, aliases in _LANGUAGE_ALIASES.items() for alias in (lang, *aliases)}
-_TEXT_FIELDS = dict.fromkeys(LANGUAGES, False)
 _TOP_FIELDS = {"calendar": True, "projects": False, "locations": False, "events": True}
 _CALENDAR_FIELDS = {"name": True, "description": False, "timezone": False, "organizer": False}
 _PROJECT_FIELDS = {
@@ -150,22 +123,20 @@ def check(
 
     ``today`` (passed in, never read from the clock here) enables the warnings that depend
     on it, such as a past event still marked tentative."""
-    reader = _Reader(filename)
-    text = decode(data, max_bytes, reader.problems)
-    schedule = None
+    problems = Problems(filename)
+    text = decode(data, max_bytes, problems)
+    schedule: Schedule | Invalid = INVALID
     if text is not INVALID:
-        root = compose(text, reader.problems)
+        root = compose(text, problems)
         if root is not INVALID:
-            schedule = reader.schedule(root)
-            if schedule is not None and not reader.problems.has_errors:
-                _advise(reader, root, schedule, today)
-    problems = reader.problems.in_order()
-    if any(p.severity == "error" for p in problems):
-        schedule = None
-    return Result(schedule, problems)
+            schedule = _Reader(problems).schedule(root)
+            if schedule is not INVALID and not problems.has_errors:
+                _advise(problems, root, schedule, today)
+    usable = schedule if schedule is not INVALID and not problems.has_errors else None
+    return Result(usable, problems.in_order())
 
 
-def _advise(reader: _Reader, root: Any, schedule: Schedule, today: dt.date | None) -> None:
+def _advise(reader: Problems, root: Any, schedule: Schedule, today: dt.date | None) -> None:
     """Warnings about a valid schedule that is probably not what was meant."""
     items = _value_of(root, "events")
     by_line = {item.start_mark.line + 1: item for item in getattr(items, "value", [])}
@@ -192,21 +163,6 @@ def _day(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def slugify(text: str) -> str:
-    """A URL-safe id from free text: 'Studieresa till Guldborgsund' -> 'studieresa-till-guldborgsund'."""
-    text = text.lower().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
-
-
-_FOLD = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "œ": "oe"})
-
-
-@cache
-def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 @cache
 def country_timezone(country: str) -> str | None:
     """The zone of a country that keeps one clock (all its zones at the same offset), else None."""
@@ -216,258 +172,40 @@ def country_timezone(country: str) -> str | None:
     return zones[0] if len(offsets) == 1 else None
 
 
-def _suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
-class _Reader:
+class _Reader(Reader):
     """Walks the composed YAML tree, building model values and collecting problems."""
 
-    def __init__(self, filename: str) -> None:
-        self.problems = Problems(filename)
-        self._visited: set[int] = set()
-        self._place_refs: list[tuple[Any, str]] = []  # partner/municipality 'place:' nodes, checked once locations are read
+    def __init__(self, problems: Problems) -> None:
+        super().__init__(problems)
         self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
-
-    # -- reporting ---------------------------------------------------------------
-
-    def error(self, node: Any, message: str, hint: str = "") -> None:
-        self.problems.error(node, message, hint)
-
-    def warn(self, node: Any, message: str, hint: str = "") -> None:
-        self.problems.warn(node, message, hint)
-
-    # -- generic readers -----------------------------------------------------------
-
-    def _first_visit(self, node: Any) -> bool:
-        """False for a list or mapping reached a second time (through a YAML alias, *name),
-        which is how "billion laughs" files blow up, and for tags that would build objects."""
-        if not isinstance(node, yaml.ScalarNode):
-            if id(node) in self._visited:
-                self.error(node, "YAML aliases (*name) are not supported here", "write the value out in full")
-                return False
-            self._visited.add(id(node))
-        if node.tag not in _CORE_TAGS:
-            self.error(node, f"the YAML tag '{node.tag}' is not allowed", "remove the tag; write a plain value")
-            return False
-        return True
-
-    def mapping(self, node: Any, what: str) -> dict[str, tuple[Any, Any]] | None:
-        if not self._first_visit(node):
-            return None
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} should be a set of 'key: value' lines, not {_kind(node)}")
-            return None
-        entries: dict[str, tuple[Any, Any]] = {}
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode):
-                self.error(key, f"a key in {what} must be a plain word")
-                continue
-            if key.value in entries:
-                first = entries[key.value][0].start_mark.line + 1
-                self.error(key, f"'{key.value}' is given twice in {what} (first on line {first})",
-                           "keep one of them")  # fmt: skip
-                continue
-            entries[key.value] = (key, value)
-        return entries
-
-    def fields(self, node: Any, what: str, spec: dict[str, bool]) -> dict[str, Any] | None:
-        """The values of a mapping with known keys; reports unknown and missing ones."""
-        entries = self.mapping(node, what)
-        if entries is None:
-            return None
-        return self._known(entries, what, spec, node=node)
-
-    def _known(self, entries: dict[str, Any], what: str, spec: dict[str, bool], allowed: str = "allowed here",
-               node: Any = None) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, (key, value) in entries.items():
-            if value is None:  # already reported
-                continue
-            if name not in spec:
-                hint = _suggest(name, spec) or f"{allowed}: {', '.join(spec)}"
-                self.error(key, f"unknown key '{name}' in {what}", hint)
-            elif not _is_null(value):
-                values[name] = value
-        for name, required in spec.items():
-            if required and name not in values:
-                if name in entries:
-                    self.error(entries[name][0], f"'{name}' in {what} is empty", "give it a value")
-                else:
-                    self.error(node, f"{what} is missing '{name}'", f"add a line '{name}: …'")
-        return values
-
-    def sequence(self, node: Any, what: str) -> list[Any]:
-        if not self._first_visit(node):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} should be a list of items, each starting with '- '")
-            return []
-        return list(node.value)
-
-    def string(self, node: Any, what: str) -> str | None:
-        if not self._first_visit(node):
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.error(node, f"{what} should be a single value, not {_kind(node)}")
-            return None
-        value = node.value.replace("\r\n", "\n").replace("\r", "\n")  # one kind of line break: LF
-        value = value.replace("\ufeff", "")  # a byte order mark pasted in with text: invisible, and parsers drop it
-        control = _CONTROL.search(value)
-        if control:
-            self.error(node, f"{what} contains the control character U+{ord(control.group()):04X}, which "
-                       "calendars cannot show", "delete it; in a \"quoted\" value look for escapes such as \\x01 or \\e")  # fmt: skip
-            return None
-        value = value.strip()
-        if not value:
-            self.error(node, f"{what} is empty")
-            return None
-        return value
-
-    def text(self, node: Any, what: str) -> Text | None:
-        """Plain text (Swedish), or a mapping from language codes (sv, en, da, de, pl, lt) to the text
-        in each language."""
-        if isinstance(node, yaml.MappingNode):
-            entries = self.mapping(node, what)
-            if entries is None:
-                return None
-            languages = ", ".join(LANGUAGES)
-            unknown = [name for name in entries if name not in _TEXT_FIELDS]
-            for name, (key, _value) in entries.items():
-                if name not in _TEXT_FIELDS:
-                    close = difflib.get_close_matches(name.casefold(), _LANGUAGE_KEY, n=1, cutoff=0.75)
-                    lang = _LANGUAGE_KEY.get(name.casefold()) or (_LANGUAGE_KEY[close[0]] if close else "")
-                    hint = f"did you mean '{lang}' ({LANGUAGE_NAMES[lang]})? " if lang else ""
-                    hint += f"the languages are {languages}"
-                    self.error(key, f"unknown language '{name}' in {what}", hint)
-                    entries[name] = (key, None)  # reported
-            parts = self._known(entries, what, _TEXT_FIELDS, "languages", node)
-            if not parts:
-                if not unknown:  # an empty mapping, or every language left empty
-                    self.error(node, f"{what} has no text in any language",
-                               f"write it as {{sv: …, en: …}} with one or more of: {languages}")
-                return None
-            texts = {lang: self.string(value, f"{what} ({lang})") for lang, value in parts.items()}
-            return Text(**{lang: text or "" for lang, text in texts.items()})
-        value = self.string(node, what)
-        return Text(sv=value) if value is not None else None
-
-    def choice(self, node: Any, what: str, choices: Any) -> str | None:
-        value = self.string(node, what)
-        if value is None:
-            return None
-        if value not in choices:
-            hint = _suggest(value, choices) or f"use one of: {', '.join(sorted(choices))}"
-            self.error(node, f"unknown {what} '{value}'", hint)
-            return None
-        return value
-
-    def slug(self, node: Any, what: str) -> str | None:
-        value = self.string(node, what)
-        if value is not None and not _SLUG.match(value):
-            suggestion = slugify(value)
-            hint = f"use lower-case letters, digits and '-', e.g. '{suggestion}'" if suggestion else ""
-            self.error(node, f"{what} '{value}' cannot be used in a web address", hint)
-            return None
-        return value
-
-    def url(self, node: Any, what: str) -> str:
-        value = self.string(node, what)
-        if value is not None and not _URL.match(value):
-            self.error(node, f"{what} '{value}' is not a web or e-mail address",
-                       "it must start with https://, http:// or mailto:")  # fmt: skip
-            return ""
-        return value or ""
-
-    def timezone(self, node: Any, what: str) -> str | None:
-        value = self.string(node, what)
-        if value is not None and value not in _timezones():
-            hint = _suggest(value, _timezones()) or "use a name like Europe/Stockholm"
-            self.error(node, f"unknown time zone '{value}'", hint)
-            return None
-        return value
-
-    def date(self, node: Any, what: str) -> dt.date | None:
-        value = self.string(node, what)
-        if value is None:
-            return None
-        if not _DATE.match(value):
-            self.error(node, f"{what} '{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2019-11-13")
-            return None
-        return self._real_date(node, what, value)
-
-    def _real_date(self, node: Any, what: str, value: str) -> dt.date | None:
-        year, month, day = map(int, value.split("-"))
-        if not MIN_YEAR <= year <= MAX_YEAR:  # also keeps date arithmetic and time zones off their limits
-            self.error(node, f"{what} is in the year {year}", f"years from {MIN_YEAR} to {MAX_YEAR} are accepted")
-            return None
-        if not 1 <= month <= 12:
-            self.error(node, f"{what} has month {month}; months run from 1 to 12")
-            return None
-        days = _calendar.monthrange(year, month)[1] if year >= 1 else 31
-        if not 1 <= day <= days:
-            name = dt.date(2000, month, 1).strftime("%B")
-            self.error(node, f"{what} {year:04}-{month:02}-{day:02} does not exist: {name} {year} has {days} days")
-            return None
-        return dt.date(year, month, day)
-
-    def time(self, node: Any, what: str, value: str) -> dt.time | None:
-        match = _TIME.match(value)
-        if not match:
-            self.error(node, f"{what} '{value}' is not a time", "write it as HH:MM, e.g. 09:30")
-            return None
-        hour, minute, second = (int(g or 0) for g in match.groups())
-        if hour > 23 or minute > 59 or second > 59:
-            self.error(node, f"{what} {value} is not a time of day", "hours run 00–23 and minutes 00–59")
-            return None
-        return dt.time(hour, minute, second)
-
-    def when(self, node: Any, what: str, day: dt.date | None = None) -> dt.date | dt.datetime | None:
-        """A date (all day), a date and time, or — when ``day`` is given — a time on that day."""
-        value = self.string(node, what)
-        if value is None:
-            return None
-        if _DATE.match(value):
-            return self._real_date(node, what, value)
-        if day is not None and _TIME.match(value):
-            clock = self.time(node, what, value)
-            return dt.datetime.combine(day, clock) if clock else None
-        match = _DATETIME.match(value)
-        if not match or not _DATE.match(match.group(1)):
-            self.error(node, f"{what} '{value}' is not a date or a date and time",
-                       "write YYYY-MM-DD for a whole day or YYYY-MM-DD HH:MM for a time")  # fmt: skip
-            return None
-        date = self._real_date(node, what, match.group(1))
-        clock = self.time(node, what, match.group(2).strip())
-        return dt.datetime.combine(date, clock) if date and clock else None
+        self._place_refs: list[tuple[Any, str]] = []  # partner/municipality 'place:', checked once locations are read
 
     # -- the schedule ---------------------------------------------------------------
 
-    def schedule(self, root: Any) -> Schedule | None:
+    def schedule(self, root: Any) -> Schedule | Invalid:
         top = self.fields(root, "the file", _TOP_FIELDS)
-        if top is None:
-            return None
-        calendar = self.calendar(top["calendar"]) if "calendar" in top else None
-        zone = calendar.timezone if calendar else DEFAULT_TIMEZONE
+        if top is INVALID:
+            return INVALID
+        calendar = self.calendar(top["calendar"]) if "calendar" in top else INVALID
+        zone = calendar.timezone if calendar is not INVALID else DEFAULT_TIMEZONE
         projects = self.keyed(top.get("projects"), "projects", "project", self.project)
         locations = self.keyed(top.get("locations"), "locations", "location", lambda s, n: self.location(s, n, zone))
         self.check_places(locations)
         events = self.events(top.get("events"), zone, projects, locations) if "events" in top else []
-        if calendar is None:
-            return None
+        if calendar is INVALID:
+            return INVALID
         return Schedule(calendar, projects, locations, tuple(sorted(events, key=sort_key)))
 
-    def calendar(self, node: Any) -> Calendar | None:
+    def calendar(self, node: Any) -> Calendar | Invalid:
         values = self.fields(node, "calendar", _CALENDAR_FIELDS)
-        if values is None:
-            return None
-        name = self.text(values["name"], "the calendar name") if "name" in values else None
+        if values is INVALID:
+            return INVALID
+        name = self.text(values["name"], "the calendar name") if "name" in values else INVALID
         zone = self.timezone(values["timezone"], "calendar timezone") if "timezone" in values else None
         description = self.text(values["description"], "the calendar description") if "description" in values else None
         organizer = self.string(values["organizer"], "the organizer") if "organizer" in values else None
-        if name is None:
-            return None
+        if name is INVALID:
+            return INVALID
         return Calendar(name, description or Text(), zone or DEFAULT_TIMEZONE, organizer or "")
 
     def keyed(self, node: Any, section: str, what: str, read: Callable[[str, Any], Any]) -> dict[str, Any]:
@@ -476,22 +214,22 @@ class _Reader:
         entries = self.mapping(node, f"'{section}'")
         items = {}
         for slug, (key, value) in (entries or {}).items():
-            if not _SLUG.match(slug):
+            if not SLUG.match(slug):
                 hint = f"use lower-case letters, digits and '-', e.g. '{slugify(slug)}'"
                 self.error(key, f"the {what} key '{slug}' cannot be used in a web address", hint)
                 continue
             item = read(slug, value)
-            if item is not None:
+            if item is not INVALID:
                 items[slug] = item
             else:
                 self._broken.add((what, slug))
         return items
 
-    def project(self, slug: str, node: Any) -> Project | None:
+    def project(self, slug: str, node: Any) -> Project | Invalid:
         what = f"project '{slug}'"
         values = self.fields(node, what, _PROJECT_FIELDS)
-        if values is None:
-            return None
+        if values is INVALID:
+            return INVALID
         read = {
             "name": self.text, "short_name": self.text, "description": self.text,
             "lead": self.string, "start": self.date, "end": self.date, "url": self.url,
@@ -501,22 +239,23 @@ class _Reader:
         got = {name: read[name](value, f"the {name.replace('_', ' ')} of {what}") for name, value in values.items()}
         if got.get("start") and got.get("end") and got["end"] < got["start"]:
             self.error(values["end"], f"{what} ends before it starts", "check the start and end dates")
-        if got.get("name") is None:
-            return None
-        return Project(slug=slug, **{k: v for k, v in got.items() if v is not None})
+        if got.get("name", INVALID) is INVALID:
+            return INVALID
+        return Project(slug=slug, **{k: v for k, v in got.items() if v is not INVALID})
 
-    def location(self, slug: str, node: Any, calendar_zone: str) -> Location | None:
+    def location(self, slug: str, node: Any, calendar_zone: str) -> Location | Invalid:
         what = f"location '{slug}'"
         values = self.fields(node, what, _LOCATION_FIELDS)
-        if values is None:
-            return None
-        name = self.text(values["name"], f"the name of {what}") if "name" in values else None
-        country = self.country(values["country"], what) if "country" in values else None
+        if values is INVALID:
+            return INVALID
+        name = self.text(values["name"], f"the name of {what}") if "name" in values else INVALID
+        country = self.country(values["country"], what) if "country" in values else INVALID
         zone = self.timezone(values["timezone"], f"timezone of {what}") if "timezone" in values else None
-        coordinates = self.coordinates(values["coordinates"], f"the coordinates of {what}") if "coordinates" in values else None
-        if name is None or country is None or ("coordinates" in values and coordinates is None):
-            return None
-        if zone is None and "timezone" not in values:
+        where = f"the coordinates of {what}"
+        coordinates = self.coordinates(values["coordinates"], where) if "coordinates" in values else None
+        if name is INVALID or country is INVALID or coordinates is INVALID:
+            return INVALID
+        if zone is None:
             zone = country_timezone(country)
             if zone is None:
                 zone = calendar_zone
@@ -528,59 +267,62 @@ class _Reader:
 
     def partners(self, node: Any, what: str) -> tuple[Partner, ...]:
         partners = []
-        for number, item in enumerate(self.sequence(node, what), 1):
+        for number, item in enumerate(self.sequence(node, what) or [], 1):
             where = f"partner {number} of {what.removeprefix('the partners of ')}"
             values = self.fields(item, where, _PARTNER_FIELDS)
-            if values is None:
+            if values is INVALID:
                 continue
-            name = self.text(values["name"], f"the name of {where}") if "name" in values else None
-            role = self.choice(values["role"], "partner role", PARTNER_ROLES) if "role" in values else None
+            name = self.text(values["name"], f"the name of {where}") if "name" in values else INVALID
+            role = self.choice(values["role"], "partner role", PARTNER_ROLES) if "role" in values else INVALID
             country = self.country(values["country"], where) if "country" in values else ""
             place = self.place(values.get("place"), where)
-            coordinates = self.coordinates(values["coordinates"], f"the coordinates of {where}") if "coordinates" in values else None
+            at = f"the coordinates of {where}"
+            coordinates = self.coordinates(values["coordinates"], at) if "coordinates" in values else None
             url = self.url(values["url"], f"the url of {where}") if "url" in values else ""
-            if name is not None and role is not None and country is not None:
-                partners.append(Partner(name, role, country, place, coordinates, url))
+            if name is not INVALID and role is not INVALID and country is not INVALID:
+                partners.append(Partner(name, role, country, place or "", coordinates or None, url or ""))
         return tuple(partners)
 
     def municipalities(self, node: Any, what: str) -> tuple[Municipality, ...]:
         """Each a name, or a mapping with 'name' and optionally 'place' or 'coordinates'."""
         found = []
-        for number, item in enumerate(self.sequence(node, what), 1):
+        for number, item in enumerate(self.sequence(node, what) or [], 1):
             where = f"pilot municipality {number} of {what.removeprefix('the pilot municipalities of ')}"
             if not isinstance(item, yaml.MappingNode):
                 name = self.text(item, f"the name of {where}")
-                found.extend([Municipality(name)] if name else [])
+                found.extend([Municipality(name)] if name is not INVALID else [])
                 continue
             values = self.fields(item, where, _MUNICIPALITY_FIELDS)
-            if values is None:
+            if values is INVALID:
                 continue
-            name = self.text(values["name"], f"the name of {where}") if "name" in values else None
+            name = self.text(values["name"], f"the name of {where}") if "name" in values else INVALID
             place = self.place(values.get("place"), where)
-            coordinates = self.coordinates(values["coordinates"], f"the coordinates of {where}") if "coordinates" in values else None
-            if name is not None:
-                found.append(Municipality(name, place, coordinates))
+            at = f"the coordinates of {where}"
+            coordinates = self.coordinates(values["coordinates"], at) if "coordinates" in values else None
+            if name is not INVALID:
+                found.append(Municipality(name, place or "", coordinates or None))
         return tuple(found)
 
     def contacts(self, node: Any, what: str) -> tuple[Contact, ...]:
         found = []
-        for number, item in enumerate(self.sequence(node, what), 1):
+        for number, item in enumerate(self.sequence(node, what) or [], 1):
             where = f"contact {number} of {what.removeprefix('the contacts of ')}"
             values = self.fields(item, where, _CONTACT_FIELDS)
-            if values is None:
+            if values is INVALID:
                 continue
-            name = self.string(values["name"], f"the name of {where}") if "name" in values else None
+            name = self.string(values["name"], f"the name of {where}") if "name" in values else INVALID
             title = self.text(values["title"], f"the title of {where}") if "title" in values else Text()
-            organisation = self.string(values["organisation"], f"the organisation of {where}") if "organisation" in values else ""
+            organisation = self.string(values["organisation"], f"the organisation of {where}") if (
+                "organisation" in values) else ""  # fmt: skip
             email = self.email(values["email"], f"the email of {where}") if "email" in values else ""
             phone = self.phone(values["phone"], f"the phone of {where}") if "phone" in values else ""
-            if name is not None and None not in (title, organisation, email, phone):
+            if not invalid(name, title, organisation, email, phone):
                 found.append(Contact(name, title, organisation, email, phone))
         return tuple(found)
 
-    def email(self, node: Any, what: str) -> str | None:
+    def email(self, node: Any, what: str) -> str | Invalid:
         value = self.string(node, what)
-        if value is None or _EMAIL.match(value):
+        if value is INVALID or _EMAIL.match(value):
             return value
         hint = "write the address alone, e.g. name@regionkalmar.se"
         if value.lower().startswith("mailto:"):
@@ -589,88 +331,84 @@ class _Reader:
             hint = "an e-mail address has an '@', e.g. name@regionkalmar.se"
         elif "." not in value.rpartition("@")[2]:
             hint = "after the '@' comes a whole domain, e.g. name@regionkalmar.se"
-        self.error(node, f"{what} '{value}' is not an e-mail address", hint)
-        return None
+        return self.error(node, f"{what} '{value}' is not an e-mail address", hint)
 
-    def phone(self, node: Any, what: str) -> str | None:
+    def phone(self, node: Any, what: str) -> str | Invalid:
         value = self.string(node, what)
-        if value is None:
-            return None
+        if value is INVALID:
+            return INVALID
         digits = sum(c.isdigit() for c in value)
         if not _PHONE.match(value) or not 6 <= digits <= 15:
-            self.error(node, f"{what} '{value}' is not a phone number",
-                       "use digits, spaces and '-', with the country code, e.g. +46 480 44 83 00")  # fmt: skip
-            return None
+            return self.error(node, f"{what} '{value}' is not a phone number",
+                              "use digits, spaces and '-', with the country code, e.g. +46 480 44 83 00")  # fmt: skip
         if not value.startswith("+"):
             self.warn(node, f"{what} '{value}' has no country code",
                       "write it as +46 … (without the leading 0) so it can be dialled from abroad")  # fmt: skip
         return value
 
-    def place(self, node: Any, where: str) -> str:
+    def place(self, node: Any, where: str) -> str | Invalid:
         """A location key; checked against the locations once they are read (they come later)."""
         if node is None:
             return ""
         value = self.string(node, f"the place of {where}")
-        if value is not None:
+        if value is not INVALID:
             self._place_refs.append((node, value))
-        return value or ""
+        return value
 
     def check_places(self, locations: dict) -> None:
         for node, value in self._place_refs:
             if value not in locations:
-                hint = _suggest(value, locations) or (
+                hint = suggest(value, locations) or (
                     f"known locations: {', '.join(locations)}" if locations else "add it under 'locations:' first")  # fmt: skip
                 joined = f"{hint} Or" if hint.endswith("?") else f"{hint}; or"
                 self.error(node, f"unknown place '{value}'", f"{joined} give 'coordinates:' instead")
 
-    def coordinates(self, node: Any, what: str) -> tuple[float, float] | None:
+    def coordinates(self, node: Any, what: str) -> tuple[float, float] | Invalid:
         """Latitude and longitude in decimal degrees: [56.66, 16.36] or 56.66, 16.36."""
         if isinstance(node, yaml.SequenceNode):
-            parts = [self.string(item, what) for item in self.sequence(node, what)]
+            parts = [self.string(item, what) for item in self.sequence(node, what) or []]
         else:
             value = self.string(node, what)
-            parts = [p.strip() for p in value.split(",")] if value is not None else [None]
-        if None in parts:
-            return None
+            parts = [p.strip() for p in value.split(",")] if value is not INVALID else [INVALID]
+        if invalid(*parts):
+            return INVALID
         if len(parts) != 2 or not all(_NUMBER.match(p) for p in parts):
-            self.error(node, f"{what} should be two numbers, latitude then longitude",
-                       "decimal degrees with a point, e.g. [56.66, 16.36] for Kalmar")  # fmt: skip
-            return None
+            return self.error(node, f"{what} should be two numbers, latitude then longitude",
+                              "decimal degrees with a point, e.g. [56.66, 16.36] for Kalmar")  # fmt: skip
         lat, lon = float(parts[0]), float(parts[1])
         swapped = abs(lon) <= 90 and geo.inside(lon, lat)
         if not -90 <= lat <= 90 or not -180 <= lon <= 180:
             wrong = f"latitude {parts[0]} is not between -90 and 90" if not -90 <= lat <= 90 else (
                 f"longitude {parts[1]} is not between -180 and 180")  # fmt: skip
-            self.error(node, f"{what}: {wrong}",
-                       "latitude (north) comes first, then longitude (east)" if swapped else
-                       "decimal degrees: latitude −90 to 90 first, then longitude −180 to 180, e.g. [56.66, 16.36]")  # fmt: skip
-            return None
+            return self.error(node, f"{what}: {wrong}",
+                              "latitude (north) comes first, then longitude (east)" if swapped else
+                              "decimal degrees: latitude −90 to 90 first, then longitude −180 to 180, "
+                              "e.g. [56.66, 16.36]")  # fmt: skip
         if not geo.inside(lat, lon):
             self.warn(node, f"{what} ({lat}, {lon}) lie outside the map of the southern Baltic "
                       f"({geo.WEST:g}–{geo.EAST:g}°E, {geo.SOUTH:g}–{geo.NORTH:g}°N); the place is listed but not drawn",
                       "latitude (north) comes first, then longitude (east)" if swapped else "")  # fmt: skip
         return (lat, lon)
 
-    def country(self, node: Any, what: str) -> str | None:
+    def country(self, node: Any, what: str) -> str | Invalid:
         value = self.string(node, f"the country of {what}")
-        if value is None:
-            return None
+        if value is INVALID:
+            return INVALID
         code = value.upper()
         if code not in pytz.country_names:
             by_name = {n.lower(): c for c, n in pytz.country_names.items()}
             hint = f"use the code {by_name[value.lower()]}" if value.lower() in by_name else (
                 "use the two-letter ISO 3166 code, e.g. SE, DK, PL, DE, LT")  # fmt: skip
-            self.error(node, f"unknown country code '{value}'", hint)
-            return None
+            return self.error(node, f"unknown country code '{value}'", hint)
         return code
 
     def events(self, node: Any, calendar_zone: str, projects: dict, locations: dict) -> list[Event]:
         events: list[Event] = []
         first_line: dict[str, int] = {}
-        for item in self.sequence(node, "'events'"):
+        for item in self.sequence(node, "'events'") or []:
             event = self.event(item, calendar_zone, projects, locations)
             explicit = _value_of(item, "id")
-            if event is not None:
+            if event is not INVALID:
                 event_id = event.id
             elif isinstance(explicit, yaml.ScalarNode):
                 event_id = explicit.value.strip()  # still count it, so a duplicate is reported now
@@ -683,55 +421,52 @@ class _Reader:
                            f"line {first_line[event_id]}", hint)  # fmt: skip
                 continue
             first_line[event_id] = item.start_mark.line + 1
-            if event is not None:
+            if event is not INVALID:
                 events.append(event)
         return events
 
-    def event(self, node: Any, calendar_zone: str, projects: dict, locations: dict) -> Event | None:
+    def event(self, node: Any, calendar_zone: str, projects: dict, locations: dict) -> Event | Invalid:
         line = node.start_mark.line + 1
         what = f"the event on line {line}"
         values = self.fields(node, what, _EVENT_FIELDS)
-        if values is None:
-            return None
-        ok = True
+        if values is INVALID:
+            return INVALID
 
-        title = self.text(values["title"], f"the title of {what}") if "title" in values else None
+        title = self.text(values["title"], f"the title of {what}") if "title" in values else INVALID
         if title and max(len(text) for text in title.given().values()) > MAX_TITLE:
             self.warn(values["title"], f"the title of {what} is over {MAX_TITLE} characters",
                       "calendars cut long titles; move details to 'description'")  # fmt: skip
-        kind = self.choice(values["type"], "event type", EVENT_TYPES) if "type" in values else None
+        kind = self.choice(values["type"], "event type", EVENT_TYPES) if "type" in values else INVALID
         project = self.reference(values.get("project"), "project", projects)
         location = self.reference(values.get("location"), "location", locations)
         status = self.choice(values["status"], "status", STATUSES) if "status" in values else "confirmed"
         description = self.text(values["description"], f"the description of {what}") if "description" in values else None
         url = self.url(values["url"], f"the url of {what}") if "url" in values else ""
-        ok = all(v is not None for v in (title, kind, status)) and project is not False and location is not False
 
         if "timezone" in values:
             zone_name = self.timezone(values["timezone"], f"timezone of {what}")
-            ok = ok and zone_name is not None
         elif location:
             zone_name = locations[location].timezone
         else:
             zone_name = calendar_zone
-        start = self.when(values["start"], "start") if "start" in values else None
-        end = self.end(values.get("end"), start, zone_name)
-        if start is None or end is None or not ok or zone_name is None:
-            return None
+        start = self.when(values["start"], "start") if "start" in values else INVALID
+        end = self.end(values.get("end"), start)
+        if invalid(title, kind, project, location, status, zone_name, start, end):
+            return INVALID
         if isinstance(start, dt.datetime):
             start = self.localize(values["start"], start, zone_name)
             end = self.localize(values.get("end", values["start"]), end, zone_name)
-            if start is None or end is None:
-                return None
+            if invalid(start, end):
+                return INVALID
 
         recurrence = self.series(values, start, zone_name, locations)
-        if recurrence is False:
-            return None
+        if recurrence is INVALID:
+            return INVALID
 
         if "id" in values:
             event_id = self.slug(values["id"], "the id")
-            if event_id is None:
-                return None
+            if event_id is INVALID:
+                return INVALID
         else:
             event_id = f"{(start if not isinstance(start, dt.datetime) else start.date()).isoformat()}-" + (
                 slugify(title.get()) or "event")  # fmt: skip
@@ -740,85 +475,85 @@ class _Reader:
                       "run 'calfeed add-ids' to fix them in place")  # fmt: skip
         return Event(
             id=event_id, title=title, type=kind, start=start, end=end, project=project or "",
-            location=location or "", description=description or Text(), url=url, status=status, line=line,
-            recurrence=recurrence or None,
+            location=location or "", description=description or Text(), url=url or "", status=status, line=line,
+            recurrence=recurrence,
         )  # fmt: skip
 
     # -- repeating events: 'repeat' or 'rrule', 'except', 'changes' (see calfeed/recurrence.py) ------
 
-    def _error_count(self) -> int:
-        return sum(p.severity == "error" for p in self.problems.found)
-
-    def series(self, values: dict[str, Any], start: Any, zone_name: str, locations: dict) -> Recurrence | None | bool:
-        """How the event repeats: ``None`` if it does not, ``False`` after an error."""
+    def series(self, values: dict[str, Any], start: Any, zone_name: str, locations: dict) -> Recurrence | None | Invalid:
+        """How the event repeats: ``None`` if it does not."""
         given = [name for name in _SERIES_FIELDS if name in values]
         if not given:
             return None
         if "repeat" in values and "rrule" in values:
-            self.error(values["rrule"], "the event has both 'repeat' and 'rrule'", "keep one of them")
-            return False
+            return self.error(values["rrule"], "the event has both 'repeat' and 'rrule'", "keep one of them")
         if "repeat" not in values and "rrule" not in values:
-            self.error(values[given[0]], f"'{given[0]}' only applies to a repeating event",
-                       "add 'repeat:' (e.g. every: week) or 'rrule:'")  # fmt: skip
-            return False
+            return self.error(values[given[0]], f"'{given[0]}' only applies to a repeating event",
+                              "add 'repeat:' (e.g. every: week) or 'rrule:'")  # fmt: skip
         node = values.get("repeat") or values["rrule"]
         parsed = self.repeat(node, start) if "repeat" in values else self.rrule(node, start, zone_name)
-        if parsed is None or not self.starts_series(node, parsed, start):
-            return False
+        if parsed is INVALID or not self.starts_series(node, parsed, start):
+            return INVALID
         try:
             utc_until(parsed, start)  # the feed writes it in UTC
         except OverflowError:
-            self.error(node, "the series ends too close to the year 9999", "leave out the end for a series without one")
-            return False
-        errors = self._error_count()
+            return self.error(node, "the series ends too close to the year 9999",
+                              "leave out the end for a series without one")  # fmt: skip
         exceptions = self.exceptions(values.get("except"), parsed, start)
         changes = self.changes(values.get("changes"), parsed, start, zone_name, locations, exceptions)
-        if self._error_count() > errors:
-            return False
-        return replace(parsed, exceptions=exceptions, changes=changes)
+        if exceptions.refused or changes is INVALID:
+            return INVALID
+        return replace(parsed, exceptions=tuple(sorted(exceptions)), changes=changes)
 
-    def repeat(self, node: Any, start: Any) -> Recurrence | None:
+    def repeat(self, node: Any, start: Any) -> Recurrence | Invalid:
         """The staff form: every: week, interval: 2, on: [tuesday], until: 2020-06-30 or count: 6."""
         values = self.fields(node, "'repeat'", _REPEAT_FIELDS)
-        if values is None:
-            return None
-        errors = self._error_count()
-        freq = self.choice(values["every"], "period in 'every'", _EVERY) if "every" in values else None
+        if values is INVALID:
+            return INVALID
+        freq = self.choice(values["every"], "period in 'every'", _EVERY) if "every" in values else INVALID
         frequency = _EVERY.get(freq or "", "")
         interval = self.whole(values.get("interval"), "'interval'", 1000)
         days = self.weekdays(values.get("on"), frequency)
         until = self.date(values["until"], "'until'") if "until" in values else None
         count = self.whole(values.get("count"), "'count'", MAX_COUNT)
+        conflict = True
         if "until" in values and "count" in values:
             self.error(values["count"], "the series has both 'until' and 'count'",
                        "keep one: 'until' is the last day, 'count' the number of times")  # fmt: skip
-        elif until is not None and until < wall_clock(start).date():
+        elif isinstance(until, dt.date) and until < wall_clock(start).date():
             self.error(values["until"], f"the series ends (until {until}) before it starts ({wall_clock(start).date()})",
                        "'until' is the last day the event may repeat on")  # fmt: skip
-        if self._error_count() > errors or not frequency:
-            return None
+        else:
+            conflict = False
+        if conflict or invalid(freq, interval, days, until, count):
+            return INVALID
         parts = [f"FREQ={frequency}"] + [f"INTERVAL={interval}"] * (interval is not None and interval > 1)
         parts += [f"BYDAY={','.join(days)}"] * bool(days) + [f"COUNT={count}"] * (count is not None)
         return Recurrence(";".join(parts), until)
 
-    def whole(self, node: Any, what: str, maximum: int) -> int | None:
+    def whole(self, node: Any, what: str, maximum: int) -> int | None | Invalid:
         if node is None:
             return None
         value = self.string(node, what)
-        if value is not None and not (value.isascii() and value.isdigit() and 1 <= int(value) <= maximum):
-            self.error(node, f"{what} '{value}' is not a whole number from 1 to {maximum}")
-            return None
-        return int(value) if value is not None else None
+        if value is INVALID:
+            return INVALID
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= maximum):
+            return self.error(node, f"{what} '{value}' is not a whole number from 1 to {maximum}")
+        return int(value)
 
-    def weekdays(self, node: Any, frequency: str) -> tuple[str, ...]:
+    def weekdays(self, node: Any, frequency: str) -> tuple[str, ...] | Invalid:
         """'on: [tuesday, thursday]' -> ('TU', 'TH'); 'on: first monday' -> ('1MO',) for a monthly series."""
         if node is None:
             return ()
         if isinstance(node, yaml.SequenceNode):
-            items = [(item, self.string(item, "a day in 'on'")) for item in self.sequence(node, "'on'")]
+            listed = self.sequence(node, "'on'")
+            items = [(item, self.string(item, "a day in 'on'")) for item in listed or []]
+            refused = listed is INVALID or invalid(*(text for _, text in items))
         else:
             text = self.string(node, "'on'")
             items = [(node, word) for word in (text or "").split(",")]
+            refused = text is INVALID
         days = []
         for item, text in items:
             words = (text or "").strip().lower().split()
@@ -827,27 +562,28 @@ class _Reader:
             code = _WEEKDAY_NAMES.get(words[-1])
             ordinal = _ORDINALS.get(words[0]) if len(words) == 2 else 0
             if code is None or ordinal is None or len(words) > 2:
-                hint = _suggest(words[-1], _WEEKDAY_NAMES) or "use a weekday: monday … sunday (or måndag … söndag)"
+                hint = suggest(words[-1], _WEEKDAY_NAMES) or "use a weekday: monday … sunday (or måndag … söndag)"
                 self.error(item, f"unknown weekday '{text}'", hint)
+                refused = True
             elif ordinal and frequency not in ("MONTHLY", "YEARLY"):
                 self.error(item, f"'{text}' only applies to a series repeating every month or year",
                            f"write just '{words[-1]}'")  # fmt: skip
+                refused = True
             else:
                 days.append(f"{ordinal or ''}{code}")
-        return tuple(days)
+        return INVALID if refused else tuple(days)
 
-    def rrule(self, node: Any, start: Any, zone_name: str) -> Recurrence | None:
+    def rrule(self, node: Any, start: Any, zone_name: str) -> Recurrence | Invalid:
         """The expert form: an RFC 5545 RRULE value such as FREQ=MONTHLY;BYDAY=1MO."""
         text = self.string(node, "'rrule'")
-        if text is None:
-            return None
+        if text is INVALID:
+            return INVALID
         parts: dict[str, str] = {}
         for part in text.upper().removeprefix("RRULE:").split(";"):
             name, equals, value = (s.strip() for s in part.partition("="))
             if not (name and equals and value) or name in parts:
-                self.error(node, f"the rrule '{text}' is malformed: '{part}' is not one NAME=VALUE",
-                           "write it as FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")  # fmt: skip
-                return None
+                return self.error(node, f"the rrule '{text}' is malformed: '{part}' is not one NAME=VALUE",
+                                  "write it as FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")  # fmt: skip
             parts[name] = value
         problem = _rule_problem(parts)
         until = self.rrule_until(node, text, parts.pop("UNTIL"), start, zone_name) if "UNTIL" in parts else None
@@ -858,33 +594,30 @@ class _Reader:
             except (ValueError, TypeError) as exc:
                 problem = str(exc)
         if problem:
-            self.error(node, f"the rrule '{text}' is malformed: {problem}",
-                       "see RFC 5545 section 3.3.10, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")  # fmt: skip
-            return None
-        if until is False:
-            return None
-        if until is not None and until < (wall_clock(start) if isinstance(until, dt.datetime) else wall_clock(start).date()):
-            self.error(node, f"the series ends (UNTIL {until}) before it starts ({wall_clock(start)})")
-            return None
+            return self.error(node, f"the rrule '{text}' is malformed: {problem}",
+                              "see RFC 5545 section 3.3.10, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU")  # fmt: skip
+        if until is INVALID:
+            return INVALID
+        if until is not None and until < (wall_clock(start) if isinstance(until, dt.datetime) else
+                                          wall_clock(start).date()):  # fmt: skip
+            return self.error(node, f"the series ends (UNTIL {until}) before it starts ({wall_clock(start)})")
         return Recurrence(rule, until)
 
-    def rrule_until(self, node: Any, text: str, value: str, start: Any, zone_name: str) -> Any:
-        """UNTIL as the local clock sees it: a date, or a naive local datetime; ``False`` if malformed."""
+    def rrule_until(self, node: Any, text: str, value: str, start: Any, zone_name: str) -> dt.date | Invalid:
+        """UNTIL as the local clock sees it: a date, or a naive local datetime."""
         match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?", value)
         try:
             numbers = [int(g) for g in match.groups()[:6] if g is not None] if match else []
             moment = dt.datetime(*numbers) if len(numbers) == 6 else dt.date(*numbers)
         except (TypeError, ValueError):
-            self.error(node, f"the rrule '{text}' is malformed: UNTIL={value} is not a date or time",
-                       "write UNTIL=20200630 for the last day")  # fmt: skip
-            return False
+            return self.error(node, f"the rrule '{text}' is malformed: UNTIL={value} is not a date or time",
+                              "write UNTIL=20200630 for the last day")  # fmt: skip
         if isinstance(moment, dt.datetime) and match and match.group(7):
             try:
-                moment = moment.replace(tzinfo=dt.timezone.utc).astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None)
+                moment = moment.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None)
             except OverflowError:
-                self.error(node, f"the rrule '{text}' is malformed: UNTIL={value} is past the year 9999 in {zone_name}",
-                           "leave UNTIL out for a series without an end")  # fmt: skip
-                return False
+                return self.error(node, f"the rrule '{text}' is malformed: UNTIL={value} is past the year 9999 in "
+                                  f"{zone_name}", "leave UNTIL out for a series without an end")  # fmt: skip
         if isinstance(moment, dt.datetime) and not isinstance(start, dt.datetime):
             return moment.date()  # an all-day series ends on a day
         return moment
@@ -905,116 +638,92 @@ class _Reader:
         hint = f"the nearest dates of the series are {' and '.join(map(str, around))}" if around else ""
         self.error(node, f"{day} ({day:%A}) in {where} is not a date of this series", hint)
 
-    def exceptions(self, node: Any, recurrence: Recurrence, start: Any) -> tuple[dt.date, ...]:
+    def exceptions(self, node: Any, recurrence: Recurrence, start: Any) -> Entries[dt.date, Any]:
+        """The days skipped, each one of the series' own; refused ones are reported and left out."""
+        days: Entries[dt.date, Any] = Entries()
         if node is None:
-            return ()
+            return days
         items = self.sequence(node, "'except'") if isinstance(node, yaml.SequenceNode) else [node]
-        days = set()
-        for item in items:
+        days.refused = items is INVALID
+        for item in items or []:
             day = self.date(item, "a date in 'except'")
-            if day is not None and not occurs_on(recurrence, start, day):
+            if day is INVALID:
+                days.refused = True
+            elif not occurs_on(recurrence, start, day):
                 self.not_an_occurrence(item, "'except'", recurrence, start, day)
-            elif day is not None:
-                days.add(day)
-        return tuple(sorted(days))
+                days.refused = True
+            else:
+                days.setdefault(day, item)
+        return days
 
     def changes(self, node: Any, recurrence: Recurrence, start: Any, zone_name: str, locations: dict,
-                exceptions: tuple[dt.date, ...]) -> tuple[Change, ...]:  # fmt: skip
-        entries = self.mapping(node, "'changes'") if node is not None else {}
+                exceptions: Entries[dt.date, Any]) -> tuple[Change, ...] | Invalid:  # fmt: skip
+        """The changed occurrences, or ``INVALID`` when any change is refused."""
+        if node is None:
+            return ()
+        entries = self.mapping(node, "'changes'")
+        if entries is INVALID:
+            return INVALID
+        refused = entries.refused
         found = []
-        for key, value in (entries or {}).values():
+        for key, value in entries.values():
             day = self.date(key, "a date in 'changes'")
-            if day is None:
-                continue
-            if not occurs_on(recurrence, start, day):
+            if day is INVALID:
+                refused = True
+            elif not occurs_on(recurrence, start, day):
                 self.not_an_occurrence(key, "'changes'", recurrence, start, day)
+                refused = True
             elif day in exceptions:
                 self.error(key, f"{day} is both skipped in 'except' and changed in 'changes'", "keep one of them")
+                refused = True
             else:
                 change = self.change(value, day, start, zone_name, locations)
-                if change is not None:
+                if change is INVALID:
+                    refused = True
+                else:
                     found.append(change)
-        return tuple(sorted(found, key=lambda c: c.date))
+        return INVALID if refused else tuple(sorted(found, key=lambda c: c.date))
 
-    def change(self, node: Any, day: dt.date, start: Any, zone_name: str, locations: dict) -> Change | None:
+    def change(self, node: Any, day: dt.date, start: Any, zone_name: str, locations: dict) -> Change | Invalid:
         """One occurrence's new start and/or end (in the series' zone), location or status."""
         what = f"the change on {day}"
         values = self.fields(node, what, _CHANGE_FIELDS)
-        if values is None:
-            return None
+        if values is INVALID:
+            return INVALID
         if not values:
-            self.error(node, f"{what} changes nothing", "give a new start, end, location or 'status: cancelled'")
-            return None
-        errors = self._error_count()
+            return self.error(node, f"{what} changes nothing", "give a new start, end, location or 'status: cancelled'")
         timed = isinstance(start, dt.datetime)
         original = dt.datetime.combine(day, wall_clock(start).time()) if timed else day
         new_start = self.when(values["start"], "start", day) if "start" in values else None
-        if new_start is not None and isinstance(new_start, dt.datetime) != timed:
-            self.error(values["start"], f"the new start of {what} must be " + (
+        if isinstance(new_start, dt.date) and isinstance(new_start, dt.datetime) != timed:
+            new_start = self.error(values["start"], f"the new start of {what} must be " + (
                 "a date and a time, like the series'" if timed else "a date, like the series'"))  # fmt: skip
-            new_start = None
-        new_end = self.end(values["end"], new_start or original, zone_name) if "end" in values else None
-        location = self.reference(values.get("location"), "location", locations)
+        new_end = self.end(values["end"], new_start or original) if "end" in values else None
+        # a location refused where it is declared is reported there; the change stands without it
+        location = self.reference(values.get("location"), "location", locations, broken=None)
         status = self.choice(values["status"], "status", STATUSES) if "status" in values else None
-        if timed and new_start is not None:
+        if timed and isinstance(new_start, dt.datetime):
             new_start = self.localize(values["start"], new_start, zone_name)
-        if timed and new_end is not None:
+        if timed and isinstance(new_end, dt.datetime):
             new_end = self.localize(values["end"], new_end, zone_name)
-        if self._error_count() > errors:
-            return None
+        if values.refused or invalid(new_start, new_end, location, status):
+            return INVALID
         return Change(day, new_start, new_end, location or None, status)
 
-    def reference(self, node: Any, what: str, known: dict) -> str | None | bool:
-        """The key of a project or location; ``None`` when absent, ``False`` when wrong."""
+    def reference(self, node: Any, what: str, known: dict, broken: None | Invalid = INVALID) -> str | None | Invalid:
+        """The key of a project or location; ``None`` when absent, ``broken`` for a key declared but refused."""
         if node is None:
             return None
         value = self.string(node, what)
-        if value is None:
-            return False
+        if value is INVALID:
+            return INVALID
         if value not in known and (what, value) in self._broken:
-            return False  # its own error is reported where it is declared
+            return broken  # its own error is reported where it is declared
         if value not in known:
-            hint = _suggest(value, known) or (
+            hint = suggest(value, known) or (
                 f"known {what}s: {', '.join(known)}" if known else f"add it under '{what}s:' first")  # fmt: skip
-            self.error(node, f"unknown {what} '{value}'", hint)
-            return False
+            return self.error(node, f"unknown {what} '{value}'", hint)
         return value
-
-    def end(self, node: Any, start: dt.date | dt.datetime | None, zone: str | None) -> Any:
-        if start is None:
-            if node is not None:
-                self.when(node, "end", dt.date(2000, 1, 1))  # still report a malformed end; a time alone is fine
-            return None
-        if node is None:
-            return start + DEFAULT_DURATION if isinstance(start, dt.datetime) else start
-        day = start.date() if isinstance(start, dt.datetime) else None
-        end = self.when(node, "end", day)
-        if end is None:
-            return None
-        if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
-            if isinstance(start, dt.datetime):
-                self.error(node, "the event starts at a time but its end is a date",
-                           "give the end a time too, e.g. 2019-12-05 16:00, or just 16:00")  # fmt: skip
-            else:
-                self.error(node, "the event starts on a date but its end has a time",
-                           "give both a time, or both only a date for a whole-day event")  # fmt: skip
-            return None
-        if end < start:
-            self.error(node, f"the event ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})"
-                       if isinstance(end, dt.datetime) else
-                       f"the event ends ({end}) before it starts ({start})",
-                       "check the dates; for a whole-day event 'end' is the last day")  # fmt: skip
-            return None
-        return end
-
-    def localize(self, node: Any, naive: dt.datetime, zone_name: str) -> dt.datetime | None:
-        zone = zoneinfo.ZoneInfo(zone_name)
-        aware = naive.replace(tzinfo=zone)
-        if aware.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
-            self.error(node, f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: "
-                       "the clocks are moved forward then", "pick a time an hour later")  # fmt: skip
-            return None
-        return aware
 
 
 def _rule_problem(parts: dict[str, str]) -> str:
