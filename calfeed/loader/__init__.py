@@ -16,27 +16,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytz
 import yaml
 
 from ..errors import EventsFileError, Problem
 from ..recurrence import (
     FREQUENCIES, MAX_COUNT, WEEKDAYS, Change, Recurrence, nearest, occurs_on, rule_of, utc_until, wall_clock,
 )  # fmt: skip
-from .. import geo
 from ..model import (
-    EVENT_TYPES, PARTNER_ROLES, STATUSES, Calendar, Contact, Event, Location,
-    Municipality, Partner, Project, Schedule, Text, sort_key,
+    EVENT_TYPES, STATUSES, Calendar, Event, Location, Project, Schedule, Text, sort_key,
 )  # fmt: skip
 from .advice import suggest
+from .locations import LOCATION_FIELDS as _LOCATION_FIELDS  # noqa: F401 - tests/test_schema.py reads it
+from .locations import country_timezone, location  # noqa: F401
 from .nodes import DEFAULT_DURATION, MAX_YEAR, MIN_YEAR, SLUG, URL, Entries, Reader, slugify  # noqa: F401
 from .problems import INVALID, Invalid, Problems, invalid
+from .projects import PROJECT_FIELDS as _PROJECT_FIELDS  # noqa: F401 - tests/test_schema.py reads it
+from .projects import Places, check_places, project
+from .sections import Section, keyed, reference
 from .source import Parser as _Parser  # noqa: F401 - tests/test_hostile_files.py reads loader._Parser
 from .source import compose, decode
 from .source import value_of as _value_of
@@ -48,19 +48,6 @@ MAX_TITLE = 200
 
 _TOP_FIELDS = {"calendar": True, "projects": False, "locations": False, "events": True}
 _CALENDAR_FIELDS = {"name": True, "description": False, "timezone": False, "organizer": False}
-_PROJECT_FIELDS = {
-    "name": True, "short_name": False, "description": False, "lead": False,
-    "start": False, "end": False, "url": False,
-    "aim": False, "partners": False, "partners_note": False, "pilot_municipalities": False, "contacts": False,
-}  # fmt: skip
-_LOCATION_FIELDS = {"name": True, "country": True, "timezone": False, "coordinates": False}
-_PARTNER_FIELDS = {"name": True, "role": True, "country": False, "place": False, "coordinates": False, "url": False}
-_MUNICIPALITY_FIELDS = {"name": True, "place": False, "coordinates": False}
-_CONTACT_FIELDS = {"name": True, "title": False, "organisation": False, "email": False, "phone": False}
-_NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?\Z")
-# One address, as a person writes it on a card: no display name, no mailto:, a dotted domain.
-_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}\Z")
-_PHONE = re.compile(r"\+?[\d\s()-]+\Z")
 _EVENT_FIELDS = {
     "id": False, "title": True, "type": True, "project": False, "location": False,
     "start": True, "end": False, "timezone": False, "description": False, "url": False,
@@ -163,22 +150,8 @@ def _day(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-@cache
-def country_timezone(country: str) -> str | None:
-    """The zone of a country that keeps one clock (all its zones at the same offset), else None."""
-    zones = pytz.country_timezones.get(country, [])
-    probe = dt.datetime(2020, 1, 15), dt.datetime(2020, 7, 15)
-    offsets = {tuple(pytz.timezone(z).utcoffset(t) for t in probe) for z in zones}
-    return zones[0] if len(offsets) == 1 else None
-
-
 class _Reader(Reader):
     """Walks the composed YAML tree, building model values and collecting problems."""
-
-    def __init__(self, problems: Problems) -> None:
-        super().__init__(problems)
-        self._broken: set[tuple[str, str]] = set()  # (kind, key) declared but invalid: already reported
-        self._place_refs: list[tuple[Any, str]] = []  # partner/municipality 'place:', checked once locations are read
 
     # -- the schedule ---------------------------------------------------------------
 
@@ -188,13 +161,14 @@ class _Reader(Reader):
             return INVALID
         calendar = self.calendar(top["calendar"]) if "calendar" in top else INVALID
         zone = calendar.timezone if calendar is not INVALID else DEFAULT_TIMEZONE
-        projects = self.keyed(top.get("projects"), "projects", "project", self.project)
-        locations = self.keyed(top.get("locations"), "locations", "location", lambda s, n: self.location(s, n, zone))
-        self.check_places(locations)
+        places: Places = []
+        projects = keyed(self, top.get("projects"), "projects", "project", lambda s, n: project(self, s, n, places))
+        locations = keyed(self, top.get("locations"), "locations", "location", lambda s, n: location(self, s, n, zone))
+        check_places(self, places, locations.items)
         events = self.events(top.get("events"), zone, projects, locations) if "events" in top else []
         if calendar is INVALID:
             return INVALID
-        return Schedule(calendar, projects, locations, tuple(sorted(events, key=sort_key)))
+        return Schedule(calendar, projects.items, locations.items, tuple(sorted(events, key=sort_key)))
 
     def calendar(self, node: Any) -> Calendar | Invalid:
         values = self.fields(node, "calendar", _CALENDAR_FIELDS)
@@ -208,201 +182,7 @@ class _Reader(Reader):
             return INVALID
         return Calendar(name, description or Text(), zone or DEFAULT_TIMEZONE, organizer or "")
 
-    def keyed(self, node: Any, section: str, what: str, read: Callable[[str, Any], Any]) -> dict[str, Any]:
-        if node is None:
-            return {}
-        entries = self.mapping(node, f"'{section}'")
-        items = {}
-        for slug, (key, value) in (entries or {}).items():
-            if not SLUG.match(slug):
-                hint = f"use lower-case letters, digits and '-', e.g. '{slugify(slug)}'"
-                self.error(key, f"the {what} key '{slug}' cannot be used in a web address", hint)
-                continue
-            item = read(slug, value)
-            if item is not INVALID:
-                items[slug] = item
-            else:
-                self._broken.add((what, slug))
-        return items
-
-    def project(self, slug: str, node: Any) -> Project | Invalid:
-        what = f"project '{slug}'"
-        values = self.fields(node, what, _PROJECT_FIELDS)
-        if values is INVALID:
-            return INVALID
-        read = {
-            "name": self.text, "short_name": self.text, "description": self.text,
-            "lead": self.string, "start": self.date, "end": self.date, "url": self.url,
-            "aim": self.text, "partners_note": self.text, "partners": self.partners,
-            "pilot_municipalities": self.municipalities, "contacts": self.contacts,
-        }  # fmt: skip
-        got = {name: read[name](value, f"the {name.replace('_', ' ')} of {what}") for name, value in values.items()}
-        if got.get("start") and got.get("end") and got["end"] < got["start"]:
-            self.error(values["end"], f"{what} ends before it starts", "check the start and end dates")
-        if got.get("name", INVALID) is INVALID:
-            return INVALID
-        return Project(slug=slug, **{k: v for k, v in got.items() if v is not INVALID})
-
-    def location(self, slug: str, node: Any, calendar_zone: str) -> Location | Invalid:
-        what = f"location '{slug}'"
-        values = self.fields(node, what, _LOCATION_FIELDS)
-        if values is INVALID:
-            return INVALID
-        name = self.text(values["name"], f"the name of {what}") if "name" in values else INVALID
-        country = self.country(values["country"], what) if "country" in values else INVALID
-        zone = self.timezone(values["timezone"], f"timezone of {what}") if "timezone" in values else None
-        where = f"the coordinates of {what}"
-        coordinates = self.coordinates(values["coordinates"], where) if "coordinates" in values else None
-        if name is INVALID or country is INVALID or coordinates is INVALID:
-            return INVALID
-        if zone is None:
-            zone = country_timezone(country)
-            if zone is None:
-                zone = calendar_zone
-                self.warn(values["country"], f"{what}: the country has several time zones; using {calendar_zone}",
-                          "add 'timezone:' to the location")  # fmt: skip
-        return Location(slug, name, country, zone or calendar_zone, coordinates)
-
-    # -- project details: partners, pilot municipalities, contacts, coordinates -----------
-
-    def partners(self, node: Any, what: str) -> tuple[Partner, ...]:
-        partners = []
-        for number, item in enumerate(self.sequence(node, what) or [], 1):
-            where = f"partner {number} of {what.removeprefix('the partners of ')}"
-            values = self.fields(item, where, _PARTNER_FIELDS)
-            if values is INVALID:
-                continue
-            name = self.text(values["name"], f"the name of {where}") if "name" in values else INVALID
-            role = self.choice(values["role"], "partner role", PARTNER_ROLES) if "role" in values else INVALID
-            country = self.country(values["country"], where) if "country" in values else ""
-            place = self.place(values.get("place"), where)
-            at = f"the coordinates of {where}"
-            coordinates = self.coordinates(values["coordinates"], at) if "coordinates" in values else None
-            url = self.url(values["url"], f"the url of {where}") if "url" in values else ""
-            if name is not INVALID and role is not INVALID and country is not INVALID:
-                partners.append(Partner(name, role, country, place or "", coordinates or None, url or ""))
-        return tuple(partners)
-
-    def municipalities(self, node: Any, what: str) -> tuple[Municipality, ...]:
-        """Each a name, or a mapping with 'name' and optionally 'place' or 'coordinates'."""
-        found = []
-        for number, item in enumerate(self.sequence(node, what) or [], 1):
-            where = f"pilot municipality {number} of {what.removeprefix('the pilot municipalities of ')}"
-            if not isinstance(item, yaml.MappingNode):
-                name = self.text(item, f"the name of {where}")
-                found.extend([Municipality(name)] if name is not INVALID else [])
-                continue
-            values = self.fields(item, where, _MUNICIPALITY_FIELDS)
-            if values is INVALID:
-                continue
-            name = self.text(values["name"], f"the name of {where}") if "name" in values else INVALID
-            place = self.place(values.get("place"), where)
-            at = f"the coordinates of {where}"
-            coordinates = self.coordinates(values["coordinates"], at) if "coordinates" in values else None
-            if name is not INVALID:
-                found.append(Municipality(name, place or "", coordinates or None))
-        return tuple(found)
-
-    def contacts(self, node: Any, what: str) -> tuple[Contact, ...]:
-        found = []
-        for number, item in enumerate(self.sequence(node, what) or [], 1):
-            where = f"contact {number} of {what.removeprefix('the contacts of ')}"
-            values = self.fields(item, where, _CONTACT_FIELDS)
-            if values is INVALID:
-                continue
-            name = self.string(values["name"], f"the name of {where}") if "name" in values else INVALID
-            title = self.text(values["title"], f"the title of {where}") if "title" in values else Text()
-            organisation = self.string(values["organisation"], f"the organisation of {where}") if (
-                "organisation" in values) else ""  # fmt: skip
-            email = self.email(values["email"], f"the email of {where}") if "email" in values else ""
-            phone = self.phone(values["phone"], f"the phone of {where}") if "phone" in values else ""
-            if not invalid(name, title, organisation, email, phone):
-                found.append(Contact(name, title, organisation, email, phone))
-        return tuple(found)
-
-    def email(self, node: Any, what: str) -> str | Invalid:
-        value = self.string(node, what)
-        if value is INVALID or _EMAIL.match(value):
-            return value
-        hint = "write the address alone, e.g. name@regionkalmar.se"
-        if value.lower().startswith("mailto:"):
-            hint = "leave out 'mailto:'; the pages and feeds add it"
-        elif "@" not in value:
-            hint = "an e-mail address has an '@', e.g. name@regionkalmar.se"
-        elif "." not in value.rpartition("@")[2]:
-            hint = "after the '@' comes a whole domain, e.g. name@regionkalmar.se"
-        return self.error(node, f"{what} '{value}' is not an e-mail address", hint)
-
-    def phone(self, node: Any, what: str) -> str | Invalid:
-        value = self.string(node, what)
-        if value is INVALID:
-            return INVALID
-        digits = sum(c.isdigit() for c in value)
-        if not _PHONE.match(value) or not 6 <= digits <= 15:
-            return self.error(node, f"{what} '{value}' is not a phone number",
-                              "use digits, spaces and '-', with the country code, e.g. +46 480 44 83 00")  # fmt: skip
-        if not value.startswith("+"):
-            self.warn(node, f"{what} '{value}' has no country code",
-                      "write it as +46 … (without the leading 0) so it can be dialled from abroad")  # fmt: skip
-        return value
-
-    def place(self, node: Any, where: str) -> str | Invalid:
-        """A location key; checked against the locations once they are read (they come later)."""
-        if node is None:
-            return ""
-        value = self.string(node, f"the place of {where}")
-        if value is not INVALID:
-            self._place_refs.append((node, value))
-        return value
-
-    def check_places(self, locations: dict) -> None:
-        for node, value in self._place_refs:
-            if value not in locations:
-                hint = suggest(value, locations) or (
-                    f"known locations: {', '.join(locations)}" if locations else "add it under 'locations:' first")  # fmt: skip
-                joined = f"{hint} Or" if hint.endswith("?") else f"{hint}; or"
-                self.error(node, f"unknown place '{value}'", f"{joined} give 'coordinates:' instead")
-
-    def coordinates(self, node: Any, what: str) -> tuple[float, float] | Invalid:
-        """Latitude and longitude in decimal degrees: [56.66, 16.36] or 56.66, 16.36."""
-        if isinstance(node, yaml.SequenceNode):
-            parts = [self.string(item, what) for item in self.sequence(node, what) or []]
-        else:
-            value = self.string(node, what)
-            parts = [p.strip() for p in value.split(",")] if value is not INVALID else [INVALID]
-        if invalid(*parts):
-            return INVALID
-        if len(parts) != 2 or not all(_NUMBER.match(p) for p in parts):
-            return self.error(node, f"{what} should be two numbers, latitude then longitude",
-                              "decimal degrees with a point, e.g. [56.66, 16.36] for Kalmar")  # fmt: skip
-        lat, lon = float(parts[0]), float(parts[1])
-        swapped = abs(lon) <= 90 and geo.inside(lon, lat)
-        if not -90 <= lat <= 90 or not -180 <= lon <= 180:
-            wrong = f"latitude {parts[0]} is not between -90 and 90" if not -90 <= lat <= 90 else (
-                f"longitude {parts[1]} is not between -180 and 180")  # fmt: skip
-            return self.error(node, f"{what}: {wrong}",
-                              "latitude (north) comes first, then longitude (east)" if swapped else
-                              "decimal degrees: latitude −90 to 90 first, then longitude −180 to 180, "
-                              "e.g. [56.66, 16.36]")  # fmt: skip
-        if not geo.inside(lat, lon):
-            self.warn(node, f"{what} ({lat}, {lon}) lie outside the map of the southern Baltic "
-                      f"({geo.WEST:g}–{geo.EAST:g}°E, {geo.SOUTH:g}–{geo.NORTH:g}°N); the place is listed but not drawn",
-                      "latitude (north) comes first, then longitude (east)" if swapped else "")  # fmt: skip
-        return (lat, lon)
-
-    def country(self, node: Any, what: str) -> str | Invalid:
-        value = self.string(node, f"the country of {what}")
-        if value is INVALID:
-            return INVALID
-        code = value.upper()
-        if code not in pytz.country_names:
-            by_name = {n.lower(): c for c, n in pytz.country_names.items()}
-            hint = f"use the code {by_name[value.lower()]}" if value.lower() in by_name else (
-                "use the two-letter ISO 3166 code, e.g. SE, DK, PL, DE, LT")  # fmt: skip
-            return self.error(node, f"unknown country code '{value}'", hint)
-        return code
-
-    def events(self, node: Any, calendar_zone: str, projects: dict, locations: dict) -> list[Event]:
+    def events(self, node: Any, calendar_zone: str, projects: Section[Project], locations: Section[Location]) -> list[Event]:
         events: list[Event] = []
         first_line: dict[str, int] = {}
         for item in self.sequence(node, "'events'") or []:
@@ -425,7 +205,7 @@ class _Reader(Reader):
                 events.append(event)
         return events
 
-    def event(self, node: Any, calendar_zone: str, projects: dict, locations: dict) -> Event | Invalid:
+    def event(self, node: Any, calendar_zone: str, projects: Section[Project], locations: Section[Location]) -> Event | Invalid:
         line = node.start_mark.line + 1
         what = f"the event on line {line}"
         values = self.fields(node, what, _EVENT_FIELDS)
@@ -437,8 +217,8 @@ class _Reader(Reader):
             self.warn(values["title"], f"the title of {what} is over {MAX_TITLE} characters",
                       "calendars cut long titles; move details to 'description'")  # fmt: skip
         kind = self.choice(values["type"], "event type", EVENT_TYPES) if "type" in values else INVALID
-        project = self.reference(values.get("project"), "project", projects)
-        location = self.reference(values.get("location"), "location", locations)
+        project = reference(self, values.get("project"), projects)
+        location = reference(self, values.get("location"), locations)
         status = self.choice(values["status"], "status", STATUSES) if "status" in values else "confirmed"
         description = self.text(values["description"], f"the description of {what}") if "description" in values else None
         url = self.url(values["url"], f"the url of {what}") if "url" in values else ""
@@ -446,7 +226,7 @@ class _Reader(Reader):
         if "timezone" in values:
             zone_name = self.timezone(values["timezone"], f"timezone of {what}")
         elif location:
-            zone_name = locations[location].timezone
+            zone_name = locations.items[location].timezone
         else:
             zone_name = calendar_zone
         start = self.when(values["start"], "start") if "start" in values else INVALID
@@ -481,7 +261,7 @@ class _Reader(Reader):
 
     # -- repeating events: 'repeat' or 'rrule', 'except', 'changes' (see calfeed/recurrence.py) ------
 
-    def series(self, values: dict[str, Any], start: Any, zone_name: str, locations: dict) -> Recurrence | None | Invalid:
+    def series(self, values: dict[str, Any], start: Any, zone_name: str, locations: Section[Location]) -> Recurrence | None | Invalid:
         """How the event repeats: ``None`` if it does not."""
         given = [name for name in _SERIES_FIELDS if name in values]
         if not given:
@@ -656,7 +436,7 @@ class _Reader(Reader):
                 days.setdefault(day, item)
         return days
 
-    def changes(self, node: Any, recurrence: Recurrence, start: Any, zone_name: str, locations: dict,
+    def changes(self, node: Any, recurrence: Recurrence, start: Any, zone_name: str, locations: Section[Location],
                 exceptions: Entries[dt.date, Any]) -> tuple[Change, ...] | Invalid:  # fmt: skip
         """The changed occurrences, or ``INVALID`` when any change is refused."""
         if node is None:
@@ -684,7 +464,7 @@ class _Reader(Reader):
                     found.append(change)
         return INVALID if refused else tuple(sorted(found, key=lambda c: c.date))
 
-    def change(self, node: Any, day: dt.date, start: Any, zone_name: str, locations: dict) -> Change | Invalid:
+    def change(self, node: Any, day: dt.date, start: Any, zone_name: str, locations: Section[Location]) -> Change | Invalid:
         """One occurrence's new start and/or end (in the series' zone), location or status."""
         what = f"the change on {day}"
         values = self.fields(node, what, _CHANGE_FIELDS)
@@ -700,7 +480,7 @@ class _Reader(Reader):
                 "a date and a time, like the series'" if timed else "a date, like the series'"))  # fmt: skip
         new_end = self.end(values["end"], new_start or original) if "end" in values else None
         # a location refused where it is declared is reported there; the change stands without it
-        location = self.reference(values.get("location"), "location", locations, broken=None)
+        location = reference(self, values.get("location"), locations, broken=None)
         status = self.choice(values["status"], "status", STATUSES) if "status" in values else None
         if timed and isinstance(new_start, dt.datetime):
             new_start = self.localize(values["start"], new_start, zone_name)
@@ -710,20 +490,6 @@ class _Reader(Reader):
             return INVALID
         return Change(day, new_start, new_end, location or None, status)
 
-    def reference(self, node: Any, what: str, known: dict, broken: None | Invalid = INVALID) -> str | None | Invalid:
-        """The key of a project or location; ``None`` when absent, ``broken`` for a key declared but refused."""
-        if node is None:
-            return None
-        value = self.string(node, what)
-        if value is INVALID:
-            return INVALID
-        if value not in known and (what, value) in self._broken:
-            return broken  # its own error is reported where it is declared
-        if value not in known:
-            hint = suggest(value, known) or (
-                f"known {what}s: {', '.join(known)}" if known else f"add it under '{what}s:' first")  # fmt: skip
-            return self.error(node, f"unknown {what} '{value}'", hint)
-        return value
 
 
 def _rule_problem(parts: dict[str, str]) -> str:
