@@ -18,37 +18,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import EventsFileError, Problem
 from ..model import (
-    EVENT_TYPES, STATUSES, Calendar, Event, Location, Project, Schedule, Text, sort_key,
+    Calendar, Schedule, Text, sort_key,
 )  # fmt: skip
+from .events import EVENT_FIELDS as _EVENT_FIELDS  # noqa: F401 - tests/test_schema.py reads it
+from .events import MAX_TITLE  # noqa: F401
+from .events import events as read_events
 from .locations import LOCATION_FIELDS as _LOCATION_FIELDS  # noqa: F401 - tests/test_schema.py reads it
 from .locations import country_timezone, location  # noqa: F401
 from .nodes import DEFAULT_DURATION, MAX_YEAR, MIN_YEAR, SLUG, URL, Entries, Reader, slugify  # noqa: F401
-from .problems import INVALID, Invalid, Problems, invalid
+from .problems import INVALID, Invalid, Problems
 from .projects import PROJECT_FIELDS as _PROJECT_FIELDS  # noqa: F401 - tests/test_schema.py reads it
 from .projects import Places, check_places, project
-from .sections import Section, keyed, reference
-from .series import series
+from .sections import keyed
 from .source import Parser as _Parser  # noqa: F401 - tests/test_hostile_files.py reads loader._Parser
 from .source import compose, decode
 from .source import value_of as _value_of
 
 MAX_BYTES = 5_000_000
 DEFAULT_TIMEZONE = "Europe/Stockholm"
-MAX_TITLE = 200
 
 
 _TOP_FIELDS = {"calendar": True, "projects": False, "locations": False, "events": True}
 _CALENDAR_FIELDS = {"name": True, "description": False, "timezone": False, "organizer": False}
-_EVENT_FIELDS = {
-    "id": False, "title": True, "type": True, "project": False, "location": False,
-    "start": True, "end": False, "timezone": False, "description": False, "url": False,
-    "status": False,
-    "repeat": False, "rrule": False, "except": False, "changes": False,
-}  # fmt: skip
 
 @dataclass(frozen=True)
 class Result:
@@ -146,7 +139,7 @@ class _Reader(Reader):
         projects = keyed(self, top.get("projects"), "projects", "project", lambda s, n: project(self, s, n, places))
         locations = keyed(self, top.get("locations"), "locations", "location", lambda s, n: location(self, s, n, zone))
         check_places(self, places, locations.items)
-        events = self.events(top.get("events"), zone, projects, locations) if "events" in top else []
+        events = read_events(self, top.get("events"), zone, projects, locations) if "events" in top else []
         if calendar is INVALID:
             return INVALID
         return Schedule(calendar, projects.items, locations.items, tuple(sorted(events, key=sort_key)))
@@ -162,80 +155,3 @@ class _Reader(Reader):
         if name is INVALID:
             return INVALID
         return Calendar(name, description or Text(), zone or DEFAULT_TIMEZONE, organizer or "")
-
-    def events(self, node: Any, calendar_zone: str, projects: Section[Project], locations: Section[Location]) -> list[Event]:
-        events: list[Event] = []
-        first_line: dict[str, int] = {}
-        for item in self.sequence(node, "'events'") or []:
-            event = self.event(item, calendar_zone, projects, locations)
-            explicit = _value_of(item, "id")
-            if event is not INVALID:
-                event_id = event.id
-            elif isinstance(explicit, yaml.ScalarNode):
-                event_id = explicit.value.strip()  # still count it, so a duplicate is reported now
-            else:
-                continue
-            if event_id in first_line:
-                hint = "give each event its own id" if explicit is not None else (
-                    "two events have the same title and date; give one of them an 'id:'")  # fmt: skip
-                self.error(explicit or item, f"the id '{event_id}' is already used by the event on "
-                           f"line {first_line[event_id]}", hint)  # fmt: skip
-                continue
-            first_line[event_id] = item.start_mark.line + 1
-            if event is not INVALID:
-                events.append(event)
-        return events
-
-    def event(self, node: Any, calendar_zone: str, projects: Section[Project], locations: Section[Location]) -> Event | Invalid:
-        line = node.start_mark.line + 1
-        what = f"the event on line {line}"
-        values = self.fields(node, what, _EVENT_FIELDS)
-        if values is INVALID:
-            return INVALID
-
-        title = self.text(values["title"], f"the title of {what}") if "title" in values else INVALID
-        if title and max(len(text) for text in title.given().values()) > MAX_TITLE:
-            self.warn(values["title"], f"the title of {what} is over {MAX_TITLE} characters",
-                      "calendars cut long titles; move details to 'description'")  # fmt: skip
-        kind = self.choice(values["type"], "event type", EVENT_TYPES) if "type" in values else INVALID
-        project = reference(self, values.get("project"), projects)
-        location = reference(self, values.get("location"), locations)
-        status = self.choice(values["status"], "status", STATUSES) if "status" in values else "confirmed"
-        description = self.text(values["description"], f"the description of {what}") if "description" in values else None
-        url = self.url(values["url"], f"the url of {what}") if "url" in values else ""
-
-        if "timezone" in values:
-            zone_name = self.timezone(values["timezone"], f"timezone of {what}")
-        elif location:
-            zone_name = locations.items[location].timezone
-        else:
-            zone_name = calendar_zone
-        start = self.when(values["start"], "start") if "start" in values else INVALID
-        end = self.end(values.get("end"), start)
-        if invalid(title, kind, project, location, status, zone_name, start, end):
-            return INVALID
-        if isinstance(start, dt.datetime):
-            start = self.localize(values["start"], start, zone_name)
-            end = self.localize(values.get("end", values["start"]), end, zone_name)
-            if invalid(start, end):
-                return INVALID
-
-        recurrence = series(self, values, start, zone_name, locations)
-        if recurrence is INVALID:
-            return INVALID
-
-        if "id" in values:
-            event_id = self.slug(values["id"], "the id")
-            if event_id is INVALID:
-                return INVALID
-        else:
-            event_id = f"{(start if not isinstance(start, dt.datetime) else start.date()).isoformat()}-" + (
-                slugify(title.get()) or "event")  # fmt: skip
-            self.warn(node, f"{what} has no 'id'; using '{event_id}'",
-                      "without an id, editing its title or date makes subscribers see a new event; "
-                      "run 'calfeed add-ids' to fix them in place")  # fmt: skip
-        return Event(
-            id=event_id, title=title, type=kind, start=start, end=end, project=project or "",
-            location=location or "", description=description or Text(), url=url or "", status=status, line=line,
-            recurrence=recurrence,
-        )  # fmt: skip
