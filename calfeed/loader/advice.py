@@ -27,7 +27,7 @@ _LANGUAGE_KEY = {alias: lang for lang, aliases in _LANGUAGE_ALIASES.items() for 
 
 
 def suggest(word: str, choices: Any) -> str:
-    """"did you mean 'x'?" for the closest of ``choices``, or '' when none is close."""
+    """The hint "did you mean 'x'?" for the closest of ``choices``, or '' when none is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 

@@ -16,7 +16,7 @@ import yaml
 
 from ..model import EVENT_TYPES, STATUSES, Event, Location, Project, Text
 from .nodes import Reader, slugify
-from .problems import INVALID, Invalid, invalid
+from .problems import INVALID, Invalid
 from .sections import Section, reference
 from .series import series
 from .source import value_of
@@ -83,12 +83,13 @@ def _event(r: Reader, node: Any, calendar_zone: str, projects: Section[Project],
         zone_name = calendar_zone
     start = r.when(values["start"], "start") if "start" in values else INVALID
     end = r.end(values.get("end"), start)
-    if invalid(title, kind, project, location, status, zone_name, start, end):
+    if (title is INVALID or kind is INVALID or project is INVALID or location is INVALID or status is INVALID
+            or zone_name is INVALID or start is INVALID or end is INVALID):
         return INVALID
-    if isinstance(start, dt.datetime):
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):  # end() times the end of a timed start
         start = r.localize(values["start"], start, zone_name)
         end = r.localize(values.get("end", values["start"]), end, zone_name)
-        if invalid(start, end):
+        if start is INVALID or end is INVALID:
             return INVALID
 
     recurrence = series(r, values, start, zone_name, locations)

@@ -17,7 +17,7 @@ import yaml
 from .. import geo
 from ..model import Location
 from .nodes import Reader
-from .problems import INVALID, Invalid, invalid
+from .problems import INVALID, Invalid
 
 LOCATION_FIELDS = {"name": True, "country": True, "timezone": False, "coordinates": False}
 _NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?\Z")
@@ -42,7 +42,7 @@ def location(r: Reader, slug: str, node: Any, calendar_zone: str) -> Location | 
     zone = r.timezone(values["timezone"], f"timezone of {what}") if "timezone" in values else None
     at = f"the coordinates of {what}"
     position = coordinates(r, values["coordinates"], at) if "coordinates" in values else None
-    if invalid(name, code, position):
+    if name is INVALID or code is INVALID or position is INVALID:
         return INVALID
     if zone is None:
         zone = country_timezone(code)
@@ -74,16 +74,17 @@ def coordinates(r: Reader, node: Any, what: str) -> tuple[float, float] | Invali
     else:
         value = r.string(node, what)
         parts = [p.strip() for p in value.split(",")] if value is not INVALID else [INVALID]
-    if invalid(*parts):
+    texts = [part for part in parts if part is not INVALID]
+    if len(texts) < len(parts):
         return INVALID
-    if len(parts) != 2 or not all(_NUMBER.match(p) for p in parts):  # type: ignore[arg-type]
+    if len(texts) != 2 or not all(_NUMBER.match(p) for p in texts):
         return r.error(node, f"{what} should be two numbers, latitude then longitude",
                        "decimal degrees with a point, e.g. [56.66, 16.36] for Kalmar")  # fmt: skip
-    lat, lon = float(parts[0]), float(parts[1])
+    lat, lon = float(texts[0]), float(texts[1])
     swapped = abs(lon) <= 90 and geo.inside(lon, lat)
     if not -90 <= lat <= 90 or not -180 <= lon <= 180:
-        wrong = f"latitude {parts[0]} is not between -90 and 90" if not -90 <= lat <= 90 else (
-            f"longitude {parts[1]} is not between -180 and 180")  # fmt: skip
+        wrong = f"latitude {texts[0]} is not between -90 and 90" if not -90 <= lat <= 90 else (
+            f"longitude {texts[1]} is not between -180 and 180")  # fmt: skip
         hint = "latitude (north) comes first, then longitude (east)" if swapped else (
             "decimal degrees: latitude −90 to 90 first, then longitude −180 to 180, e.g. [56.66, 16.36]")  # fmt: skip
         return r.error(node, f"{what}: {wrong}", hint)

@@ -62,8 +62,8 @@ class Entries(dict[K, V]):
 
 
 class Reader:
-    """Reads values from one file's node tree into ``problems``. A list or mapping is read once: one
-    reached again through a YAML alias is refused, which is how "billion laughs" files blow up."""
+    """Reads values from one file's node tree, reporting each problem to ``problems``. A list or mapping
+    is read once: one reached again through a YAML alias is refused ("billion laughs" files blow up so)."""
 
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
@@ -283,7 +283,7 @@ class Reader:
                                   "give the end a time too, e.g. 2019-12-05 16:00, or just 16:00")  # fmt: skip
             return self.error(node, "the event starts on a date but its end has a time",
                               "give both a time, or both only a date for a whole-day event")  # fmt: skip
-        if end < start:  # type: ignore[operator]  # both dates or both datetimes, checked above
+        if end < start:  # both dates or both datetimes, checked above
             return self.error(node, f"the event ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})"
                               if isinstance(end, dt.datetime) else f"the event ends ({end}) before it starts ({start})",
                               "check the dates; for a whole-day event 'end' is the last day")  # fmt: skip

@@ -31,11 +31,6 @@ class Invalid(enum.Enum):
 INVALID: Final = Invalid.INVALID
 
 
-def invalid(*values: object) -> bool:
-    """Whether any of ``values`` is ``INVALID``: a whole made of them cannot be built."""
-    return any(value is INVALID for value in values)
-
-
 class Problems:
     """Every problem found in one file, in the order found (``in_order`` sorts them by place)."""
 

@@ -19,7 +19,7 @@ from ..model import PARTNER_ROLES, Contact, Municipality, Partner, Project, Text
 from .advice import suggest
 from .locations import coordinates, country
 from .nodes import Reader
-from .problems import INVALID, Invalid, invalid
+from .problems import INVALID, Invalid
 
 PROJECT_FIELDS = {
     "name": True, "short_name": False, "description": False, "lead": False,
@@ -71,7 +71,7 @@ def _partners(r: Reader, node: Any, what: str, places: Places) -> tuple[Partner,
         at = f"the coordinates of {where}"
         position = coordinates(r, values["coordinates"], at) if "coordinates" in values else None
         url = r.url(values["url"], f"the url of {where}") if "url" in values else ""
-        if not invalid(name, role, code):
+        if name is not INVALID and role is not INVALID and code is not INVALID:
             partners.append(Partner(name, role, code, place or "", position or None, url or ""))
     return tuple(partners)
 
@@ -110,7 +110,8 @@ def _contacts(r: Reader, node: Any, what: str) -> tuple[Contact, ...]:
             "organisation" in values) else ""  # fmt: skip
         email = _email(r, values["email"], f"the email of {where}") if "email" in values else ""
         phone = _phone(r, values["phone"], f"the phone of {where}") if "phone" in values else ""
-        if not invalid(name, title, organisation, email, phone):
+        if not (name is INVALID or title is INVALID or organisation is INVALID or email is INVALID
+                or phone is INVALID):
             found.append(Contact(name, title, organisation, email, phone))
     return tuple(found)
 

@@ -32,7 +32,7 @@ from ..recurrence import (
 )  # fmt: skip
 from .advice import suggest
 from .nodes import Entries, Reader
-from .problems import INVALID, Invalid, invalid
+from .problems import INVALID, Invalid
 from .sections import Section, reference
 
 SERIES_FIELDS = ("repeat", "rrule", "except", "changes")
@@ -94,7 +94,7 @@ def _repeat(r: Reader, node: Any, start: Any) -> Recurrence | Invalid:
     elif isinstance(until, dt.date) and until < wall_clock(start).date():
         until = r.error(values["until"], f"the series ends (until {until}) before it starts "
                         f"({wall_clock(start).date()})", "'until' is the last day the event may repeat on")  # fmt: skip
-    if invalid(freq, interval, days, until, count):
+    if freq is INVALID or interval is INVALID or days is INVALID or until is INVALID or count is INVALID:
         return INVALID
     parts = [f"FREQ={frequency}"] + [f"INTERVAL={interval}"] * (interval is not None and interval > 1)
     parts += [f"BYDAY={','.join(days)}"] * bool(days) + [f"COUNT={count}"] * (count is not None)
@@ -119,7 +119,7 @@ def _weekdays(r: Reader, node: Any, frequency: str) -> tuple[str, ...] | Invalid
     if isinstance(node, yaml.SequenceNode):
         listed = r.sequence(node, "'on'")
         items = [(item, r.string(item, "a day in 'on'")) for item in listed or []]
-        refused = listed is INVALID or invalid(*(text for _, text in items))
+        refused = listed is INVALID or any(text is INVALID for _, text in items)
     else:
         text = r.string(node, "'on'")
         items = [(node, word) for word in (text or "").split(",")]
@@ -180,7 +180,7 @@ def _rrule_until(r: Reader, node: Any, text: str, value: str, start: Any, zone_n
     match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?", value)
     try:
         numbers = [int(g) for g in match.groups()[:6] if g is not None] if match else []
-        moment = dt.datetime(*numbers) if len(numbers) == 6 else dt.date(*numbers)
+        moment = dt.datetime(*numbers) if len(numbers) == 6 else dt.date(*numbers)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return r.error(node, f"the rrule '{text}' is malformed: UNTIL={value} is not a date or time",
                        "write UNTIL=20200630 for the last day")  # fmt: skip
@@ -284,7 +284,7 @@ def _change(r: Reader, node: Any, day: dt.date, start: Any, zone_name: str,
         new_start = r.localize(values["start"], new_start, zone_name)
     if timed and isinstance(new_end, dt.datetime):
         new_end = r.localize(values["end"], new_end, zone_name)
-    if values.refused or invalid(new_start, new_end, location, status):
+    if values.refused or new_start is INVALID or new_end is INVALID or location is INVALID or status is INVALID:
         return INVALID
     return Change(day, new_start, new_end, location or None, status)
 
