@@ -40,7 +40,7 @@ settings.register_profile(
 )  # fmt: skip
 PROPERTIES = settings.get_profile("calfeed-properties")
 
-# What the loader refuses in a text (calfeed/loader.py _CONTROL): C0 but tab and LF, DEL, C1.
+# What the loader refuses in a text (calfeed/loader/nodes.py _CONTROL): C0 but tab and LF, DEL, C1.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FRAGMENTS = [
     "\r\n", "\r", "\n", "\n\n", "\t", " ", "END:VEVENT", "BEGIN:VEVENT", "BEGIN:VCALENDAR", "END:VCALENDAR",

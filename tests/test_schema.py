@@ -10,12 +10,13 @@ import jsonschema
 import pytest
 import yaml
 
+import calfeed
 from calfeed import loader
 from calfeed.cli import main
 from calfeed.model import EVENT_TYPES, STATUSES
 from conftest import SHIPPED
 
-SCHEMA_FILE = Path(loader.__file__).parent / "schema.json"
+SCHEMA_FILE = Path(calfeed.__file__).parent / "schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 BROKEN = Path(__file__).parent / "broken"
 REJECTED = sorted(p for p in BROKEN.glob("*.yaml") if b"\n# schema: rejects\n" in p.read_bytes()[:300])

@@ -3,9 +3,9 @@
 Times are written as the local time of the event's place (or the calendar's zone), the way staff
 write them, after the README's time-zone precedence. A series becomes ``repeat:`` (or ``rrule:``),
 ``except:`` and ``changes:`` only when calfeed's own expansion of what would be written gives the
-very same occurrences (instants, status, place) as the source's rule; otherwise it is imported as its
-single occurrences and the report says why. Nothing the source says about an event is lost
-silently: what the file cannot hold is named in ``notes``.
+very same occurrences (instants, status, place) as the source's rule (``source_times`` works those
+out); otherwise it is imported as its single occurrences and the report says why. Nothing the source
+says about an event is lost silently: what the file cannot hold is named in ``notes``.
 
 Layer: loader (like the rest of ``calfeed.importing``).
 """
@@ -18,20 +18,17 @@ import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from itertools import islice
 from typing import Any
 
-from dateutil.rrule import rruleset, rrulestr
-
-from ..vocabulary import TYPE_NAMES
-from ..loader import _URL as URL  # the loader's own rule for a url value
-from ..loader import MAX_YEAR
+from ..loader import MAX_YEAR, URL  # URL: the loader's own rule for a url value
 from ..model import EVENT_TYPES, STATUSES, Change, Event, Recurrence, Text
-from ..recurrence import END_OF_DAY, MAX_COUNT, occurrences, occurs_on, wall_clock
+from ..recurrence import MAX_COUNT, occurrences, occurs_on, wall_clock
+from ..vocabulary import TYPE_NAMES
 from .incoming import Incoming, Moment, Series
 from .places import Places
+from .source_times import aware, exact, floating, in_rule, instants, local_day, same, source_occurrences
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 CHECKED = 200  # occurrences of a long series, or one without end, compared with the source
 TYPE_WORDS = {
     **{kind: kind for kind in EVENT_TYPES},
@@ -240,7 +237,7 @@ class Fitter:
                                         else o.recurrence_id) <= last]  # fmt: skip
         theirs = [(o.start, o.end or o.start, o.status, self.places.resolve(o.place, o.origin, add=False) if
                    o.place != main.place else location) for o in source]  # fmt: skip
-        if sorted(map(_instants, theirs)) != sorted(_instants((o.start, o.end, o.status, o.location)) for o in ours):
+        if sorted(map(instants, theirs)) != sorted(instants((o.start, o.end, o.status, o.location)) for o in ours):
             return None
         fields = self.common(main, location, add)
         if main.all_day:
@@ -295,22 +292,7 @@ class Fitter:
                             self.places.resolve(o.place, o.origin, add=add), add) for o in found]  # fmt: skip
 
 
-# -- helpers --------------------------------------------------------------------------------------
-
-
-def floating(incoming: Incoming, tz: dt.tzinfo) -> Incoming:
-    """A source in local time without a zone (a CSV row, a floating iCalendar time) read as ``tz``'s."""
-
-    def fix(moment: Moment | None) -> Moment | None:
-        return moment.replace(tzinfo=tz) if isinstance(moment, dt.datetime) and moment.tzinfo is None else moment
-
-    series = incoming.series
-    if series is not None:
-        series = replace(series, until=fix(series.until), rdates=tuple(map(fix, series.rdates)),
-                         exdates=tuple(map(fix, series.exdates)),
-                         overrides=tuple(floating(o, tz) for o in series.overrides))  # fmt: skip
-    return replace(incoming, start=fix(incoming.start), end=fix(incoming.end), series=series,
-                   recurrence_id=fix(incoming.recurrence_id))  # fmt: skip
+# -- the file's format: what it can say, and how staff write it -----------------------------------
 
 
 def rule_unsupported(rule: dict[str, str], until: Moment | None) -> str:
@@ -324,119 +306,6 @@ def rule_unsupported(rule: dict[str, str], until: Moment | None) -> str:
     if "COUNT" in rule and not (rule["COUNT"].isdigit() and 1 <= int(rule["COUNT"]) <= MAX_COUNT):
         return f"it repeats more than {MAX_COUNT} times"
     return ""
-
-
-def _rule_set(incoming: Incoming, *, exdates: bool = True) -> rruleset:
-    """The series' RRULE, DTSTART and RDATEs (less its EXDATEs) on the wall clock of its start.
-    Raises ValueError, TypeError or OverflowError for a rule dateutil cannot read."""
-    series = incoming.series
-    assert series is not None
-    tz = incoming.start.tzinfo if isinstance(incoming.start, dt.datetime) else None
-    first = wall_clock(incoming.start)
-    rules = rruleset()
-    if series.rule:
-        rule = rrulestr(";".join(f"{k}={v}" for k, v in series.rule.items()), dtstart=first)
-        if series.until is not None and "COUNT" not in series.rule:
-            rule = rule.replace(until=_wall(series.until, tz, END_OF_DAY))
-        rules.rrule(rule)
-    rules.rdate(first)  # RFC 5545: DTSTART is always the first occurrence
-    for moment in series.rdates:
-        rules.rdate(_wall(moment, tz, first.time()))
-    for moment in series.exdates if exdates else ():
-        rules.exdate(_wall(moment, tz, first.time()))
-    return rules
-
-
-def in_rule(incoming: Incoming, moment: Moment | None) -> bool:
-    """Whether ``moment`` is one of the series' occurrences before its EXDATEs: what an override replaces."""
-    tz = incoming.start.tzinfo if isinstance(incoming.start, dt.datetime) else None
-    try:
-        return moment is not None and _wall(moment, tz, wall_clock(incoming.start).time()) in _rule_set(
-            incoming, exdates=False)
-    except (ValueError, TypeError, OverflowError):
-        return False
-
-
-def source_occurrences(incoming: Incoming, limit: int, *, cut: bool = False) -> list[Incoming] | None:
-    """The occurrences of a series as RFC 5545 defines them (DTSTART always the first, RDATEs added,
-    EXDATEs removed, overrides applied), on the wall clock of its start; None past ``limit``
-    (with ``cut``, the first ``limit``)."""
-    series = incoming.series
-    assert series is not None
-    tz = incoming.start.tzinfo if isinstance(incoming.start, dt.datetime) else None
-    try:
-        originals = list(islice(_rule_set(incoming), limit + 1))
-    except (ValueError, TypeError, OverflowError):
-        return None
-    if cut:
-        originals = originals[:limit]
-    if len(originals) > limit or not originals:
-        return None
-    moved = {_key(o.recurrence_id): o for o in series.overrides if o.recurrence_id is not None}
-    found = []
-    for original in originals:
-        rid: Moment = original.date() if incoming.all_day else original.replace(tzinfo=tz)
-        override = moved.pop(_key(rid), None)
-        if override is not None:
-            found.append(replace(override, recurrence_id=rid))
-            continue
-        found.append(replace(incoming, start=rid, end=_shifted(incoming, rid), series=None, recurrence_id=rid))
-    if not cut:  # an override of no occurrence of the rule is an event of its own: kept, not lost
-        found.extend(o for o in moved.values() if not in_rule(incoming, o.recurrence_id))
-    return sorted(found, key=lambda o: _key(o.start))
-
-
-def _shifted(incoming: Incoming, start: Moment) -> Moment | None:
-    if incoming.end is None:
-        return None
-    if incoming.all_day:
-        return start + (incoming.end - incoming.start)
-    if start.tzinfo is None:  # type: ignore[union-attr]
-        return start + (incoming.end - incoming.start)
-    length = incoming.end.astimezone(UTC) - incoming.start.astimezone(UTC)  # type: ignore[union-attr]
-    return (start.astimezone(UTC) + length).astimezone(start.tzinfo)  # type: ignore[union-attr]
-
-
-def _wall(moment: Moment, tz: dt.tzinfo | None, clock: dt.time) -> dt.datetime:
-    if isinstance(moment, dt.datetime):
-        if moment.tzinfo is not None and tz is not None:
-            return moment.astimezone(tz).replace(tzinfo=None)
-        return moment.replace(tzinfo=None)
-    return dt.datetime.combine(moment, clock)
-
-
-def _key(moment: Moment | None) -> tuple:
-    if isinstance(moment, dt.datetime):
-        return (moment.astimezone(UTC) if moment.tzinfo else moment,)
-    return (dt.datetime.combine(moment, dt.time(0), UTC),) if moment else ()
-
-
-def _instants(item: tuple) -> tuple:
-    start, end, status, location = item
-    return (_key(start), _key(end), status, location)
-
-
-def aware(moment: Moment, tz: dt.tzinfo) -> dt.datetime:
-    """An aware instant in ``tz``; a naive (floating) time is read as ``tz``'s local time."""
-    assert isinstance(moment, dt.datetime)
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
-
-
-def exact(moment: dt.datetime, tz: dt.tzinfo) -> bool:
-    """Whether writing ``moment``'s local time in ``tz`` reads back as the same instant (it does not
-    in the hour that repeats when the clocks go back: the loader takes the first)."""
-    return moment.replace(tzinfo=None, fold=0).replace(tzinfo=tz).astimezone(UTC) == moment.astimezone(UTC)
-
-
-def same(a: Moment, b: Moment) -> bool:
-    return _key(a) == _key(b)
-
-
-def local_day(moment: Moment | None, tz: dt.tzinfo) -> dt.date:
-    if isinstance(moment, dt.datetime):
-        return (moment.astimezone(tz) if moment.tzinfo else moment).date()
-    assert moment is not None
-    return moment
 
 
 def clock(moment: dt.datetime) -> str:
