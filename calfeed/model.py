@@ -7,6 +7,7 @@ never the clock: whatever depends on "now" takes it as an argument.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -195,6 +196,21 @@ class Event:
     @property
     def all_day(self) -> bool:
         return not isinstance(self.start, dt.datetime)
+
+    @property
+    def times(self) -> tuple[dt.datetime, dt.datetime]:
+        """``start`` and ``end`` of a timed event, typed as the aware datetimes they then both are."""
+        start, end = self.start, self.end
+        if not (isinstance(start, dt.datetime) and isinstance(end, dt.datetime)):
+            raise ValueError(f"{self.id} is all day: it has dates, not times")
+        return start, end
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone a timed event's times are in; the loader anchors every time in a ZoneInfo."""
+        zone = self.times[0].tzinfo
+        assert isinstance(zone, zoneinfo.ZoneInfo)
+        return zone
 
     @property
     def end_exclusive(self) -> dt.date | dt.datetime:

@@ -39,7 +39,7 @@ def event_json(event: Event, lang: str) -> dict[str, Any]:
         "all_day": event.all_day,
         "start": event.start.isoformat(),
         "end": event.end.isoformat(),
-        "timezone": None if event.all_day else event.start.tzinfo.key,
+        "timezone": None if event.all_day else event.zone.key,
         "project": event.project or None,
         "location": event.location or None,
         "location_name": place.name.get(lang) if place else None,
