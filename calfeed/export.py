@@ -38,9 +38,11 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import Flask, url_for
+from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from .atomic import write_atomically
@@ -226,11 +228,11 @@ class _Job:
         report.unchanged += 2
         return True
 
-    def _one(self, client, environ: dict, url: str, report: Report) -> list[str]:  # type: ignore[no-untyped-def]
+    def _one(self, client: FlaskClient, environ: dict, url: str, report: Report) -> list[str]:
         response = client.get(url, base_url=self.base or "http://localhost", environ_overrides=environ)
         data = response.get_data()
         response.close()  # a static file is sent from an open file: read it, then close it
-        forget_answers(self.snapshot)  # type: ignore[arg-type]  # each URL is asked for once
+        forget_answers(self.snapshot)  # each URL is asked for once
         if response.status_code != 200:
             report.skipped[url] = f"HTTP {response.status_code}"
             return []
@@ -288,7 +290,7 @@ def _seeds(app: Flask) -> dict[str, tuple[str, str]]:
     return urls
 
 
-def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[dict[str, str]]:
+def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The argument sets that fill ``rule``; none for an argument we cannot enumerate (the crawl
     finds those URLs through links). The /<any(en,da,…):lang>/… twin of a Swedish rule is filled
     in for each of the other languages."""
@@ -297,7 +299,7 @@ def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[d
     languages = [{"lang": lang} for lang in LANGUAGES[1:]] if twin else [{}]
     open_ = [a for a in rule.arguments if a not in fixed and a != "lang"]
     if not open_:
-        filled = [{}]
+        filled: list[dict[str, str]] = [{}]
     elif open_ == ["event_id"]:
         filled = [{"event_id": event_id} for event_id in events]
     elif open_ == ["slug"]:
@@ -308,7 +310,7 @@ def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[d
     return [{**fixed, **lang, **more} for lang in languages for more in filled]
 
 
-def file_for(url: str, mimetype: str) -> str:
+def file_for(url: str, mimetype: str | None) -> str:
     """Where the file for ``url`` goes: pages as ``<path>/index.html``, everything else by name."""
     path = PurePosixPath(unquote(urlsplit(url).path))
     parts = [p for p in path.parts if p not in ("/", "", ".", "..")]

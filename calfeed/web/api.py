@@ -123,7 +123,8 @@ def _send_packaged(name: str, content_type: str) -> Response:
     response = Response(body, content_type=content_type)
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place (what it returns is typed as werkzeug's class)
+    return response
 
 
 @bp.route("/schema.json")
