@@ -122,7 +122,7 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
                 for part in pool.imap_unordered(_render_share, shares):
                     report.merge(part)
         finally:
-            _JOBS[0] = None  # type: ignore[call-overload]
+            _JOBS[0] = None
     left = sorted(set(report.links) - set(report.files) - set(report.skipped))
     if left:  # a link no share owned (none expected: each share crawls its own languages)
         report.merge(job.render([], left))
@@ -165,11 +165,13 @@ def _unchanged_events(before: dict | None, now: dict) -> frozenset[str]:
     return frozenset(event for event, print_ in now["events"].items() if before["events"].get(event) == print_)
 
 
-_JOBS: list[_Job] = [None]  # type: ignore[list-item]
+_JOBS: list[_Job | None] = [None]
 
 
 def _render_share(languages: list[str]) -> Report:
-    return _JOBS[0].render(languages)
+    job = _JOBS[0]
+    assert job is not None  # export sets it before it forks the pool
+    return job.render(languages)
 
 
 def _shares(languages: list[str], jobs: int) -> list[list[str]]:

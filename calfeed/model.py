@@ -10,6 +10,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 EVENT_TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
 STATUSES = ("confirmed", "tentative", "cancelled")
@@ -285,9 +286,10 @@ class Filter:
 
     def narrow(self, facet: str, values: Iterable[str]) -> Filter:
         """This filter AND ``facet`` in ``values`` (a path segment on top of the query)."""
-        current = getattr(self, facet)
+        current: frozenset[str] | None = getattr(self, facet)
         wanted = frozenset(values)
-        return replace(self, **{facet: wanted if current is None else current & wanted})
+        narrowed: dict[str, Any] = {facet: wanted if current is None else current & wanted}  # a field named at run time
+        return replace(self, **narrowed)
 
     def __bool__(self) -> bool:
         return not (self.projects is None and self.locations is None and self.types is None)
