@@ -143,6 +143,7 @@ def insert_ids(text: str, result: Result) -> tuple[str, list[str]]:
     assert result.schedule is not None
     derived = {e.line: e.id for e in result.schedule.events}
     root = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert isinstance(root, yaml.MappingNode)  # the loader made a schedule of it, which only a mapping gives
     events = next((v for k, v in root.value if k.value == "events"), None)
     newline = "\r\n" if "\r\n" in text else "\n"
     inserts: list[tuple[int, str, str]] = []
@@ -236,8 +237,8 @@ def import_events(source: str, into: str, project: str, kind: str | None, update
     for item in place_map:
         text, equals, key = item.rpartition("=")
         if not equals or not text.strip() or key.strip() not in schedule.locations:
-            known = ", ".join(schedule.locations)
-            raise click.ClickException(f"--place '{item}': write TEXT=KEY with KEY one of {known}")
+            keys = ", ".join(schedule.locations)
+            raise click.ClickException(f"--place '{item}': write TEXT=KEY with KEY one of {keys}")
         mapping[text.strip()] = key.strip()
     name = source if fetch.is_url(source) else Path(source).name
     skipped: list[str] = []

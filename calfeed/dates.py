@@ -107,7 +107,8 @@ def when(event: Event, lang: str, weekday: bool = False) -> str:
             return _cldr_range(event.start, event.end, lang, weekday=True)
         first = "EEEE d MMMM" if event.start.year == event.end.year else "EEEE d MMMM y"
         return f"{format_date(event.start, first, locale=locale)}–{long_date(event.end, lang)}"
-    start, end = event.start, event.end.astimezone(event.start.tzinfo)
+    start, end = event.times
+    end = end.astimezone(start.tzinfo)
 
     def day(moment: dt.datetime) -> str:
         return long_date(moment.date(), lang) if weekday else _date(moment.date(), lang)

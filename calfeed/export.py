@@ -38,9 +38,11 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import Flask, url_for
+from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from .atomic import write_atomically
@@ -120,7 +122,7 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
                 for part in pool.imap_unordered(_render_share, shares):
                     report.merge(part)
         finally:
-            _JOBS[0] = None  # type: ignore[call-overload]
+            _JOBS[0] = None
     left = sorted(set(report.links) - set(report.files) - set(report.skipped))
     if left:  # a link no share owned (none expected: each share crawls its own languages)
         report.merge(job.render([], left))
@@ -163,11 +165,13 @@ def _unchanged_events(before: dict | None, now: dict) -> frozenset[str]:
     return frozenset(event for event, print_ in now["events"].items() if before["events"].get(event) == print_)
 
 
-_JOBS: list[_Job] = [None]  # type: ignore[list-item]
+_JOBS: list[_Job | None] = [None]
 
 
 def _render_share(languages: list[str]) -> Report:
-    return _JOBS[0].render(languages)
+    job = _JOBS[0]
+    assert job is not None  # export sets it before it forks the pool
+    return job.render(languages)
 
 
 def _shares(languages: list[str], jobs: int) -> list[list[str]]:
@@ -226,11 +230,11 @@ class _Job:
         report.unchanged += 2
         return True
 
-    def _one(self, client, environ: dict, url: str, report: Report) -> list[str]:  # type: ignore[no-untyped-def]
+    def _one(self, client: FlaskClient, environ: dict, url: str, report: Report) -> list[str]:
         response = client.get(url, base_url=self.base or "http://localhost", environ_overrides=environ)
         data = response.get_data()
         response.close()  # a static file is sent from an open file: read it, then close it
-        forget_answers(self.snapshot)  # type: ignore[arg-type]  # each URL is asked for once
+        forget_answers(self.snapshot)  # each URL is asked for once
         if response.status_code != 200:
             report.skipped[url] = f"HTTP {response.status_code}"
             return []
@@ -288,7 +292,7 @@ def _seeds(app: Flask) -> dict[str, tuple[str, str]]:
     return urls
 
 
-def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[dict[str, str]]:
+def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The argument sets that fill ``rule``; none for an argument we cannot enumerate (the crawl
     finds those URLs through links). The /<any(en,da,…):lang>/… twin of a Swedish rule is filled
     in for each of the other languages."""
@@ -297,7 +301,7 @@ def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[d
     languages = [{"lang": lang} for lang in LANGUAGES[1:]] if twin else [{}]
     open_ = [a for a in rule.arguments if a not in fixed and a != "lang"]
     if not open_:
-        filled = [{}]
+        filled: list[dict[str, str]] = [{}]
     elif open_ == ["event_id"]:
         filled = [{"event_id": event_id} for event_id in events]
     elif open_ == ["slug"]:
@@ -308,7 +312,7 @@ def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[d
     return [{**fixed, **lang, **more} for lang in languages for more in filled]
 
 
-def file_for(url: str, mimetype: str) -> str:
+def file_for(url: str, mimetype: str | None) -> str:
     """Where the file for ``url`` goes: pages as ``<path>/index.html``, everything else by name."""
     path = PurePosixPath(unquote(urlsplit(url).path))
     parts = [p for p in path.parts if p not in ("/", "", ".", "..")]

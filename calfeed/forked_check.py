@@ -72,6 +72,7 @@ def _with_unchanged(sent: tuple[Result, tuple[str | Event, ...]], previous: Sche
     result, delta = sent
     if not delta:
         return result
-    known = previous.by_id  # type: ignore[union-attr]
+    assert result.schedule is not None and previous is not None  # a delta is made of both: _without_unchanged
+    known = previous.by_id
     events = tuple(known[item] if isinstance(item, str) else item for item in delta)
     return replace(result, schedule=replace(result.schedule, events=events))

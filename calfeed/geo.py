@@ -186,16 +186,18 @@ def build(schedule: Schedule, projects: Iterable[str], locations: Iterable[str] 
         if f"location:{slug}" not in collector.places:
             count = sum(1 for e in schedule.events if e.location == slug)
             collector.at_location(slug, Entry("activity", Text(), "", count=count))
-    places = [
-        Place(key, item["name"], *(item["coords"] or (None, None)), location=item["location"],
-              entries=tuple(sorted(item["entries"], key=lambda e: KINDS.index(e.kind))),
-              highlighted=bool(highlight) and item["location"] == highlight)
-        for key, item in collector.places.items()
-    ]  # fmt: skip
+    places = [_place(key, item, highlight) for key, item in collector.places.items()]
     places.sort(key=lambda p: (-(p.lat or -90), p.name.get()))  # north to south: reading order of the map
     laid_out = _lay_out(places)
     present = {k for p in laid_out for k in p.kinds}
     return Map(tuple(laid_out), kinds=tuple(k for k in KINDS if k in present))
+
+
+def _place(key: str, item: dict, highlight: str) -> Place:
+    lat, lon = item["coords"] or (None, None)
+    return Place(key, item["name"], lat, lon, location=item["location"],
+                 entries=tuple(sorted(item["entries"], key=lambda e: KINDS.index(e.kind))),
+                 highlighted=bool(highlight) and item["location"] == highlight)  # fmt: skip
 
 
 def _collect_project(collector: _Collector, schedule: Schedule, project: Project) -> None:
@@ -215,12 +217,13 @@ def _collect_project(collector: _Collector, schedule: Schedule, project: Project
 def _lay_out(places: list[Place]) -> list[Place]:
     """Glyphs side by side around each point; each name where it overlaps no other name or glyph."""
     taken: list[tuple[float, float, float, float]] = []
-    drawn = []
+    drawn: list[Place | tuple[Place, float, float, float, tuple[Glyph, ...]]] = []
     for place in places:
         if not place.on_map:
             drawn.append(place)
             continue
-        x, y = project(place.lat, place.lon)  # type: ignore[arg-type]
+        assert place.lat is not None and place.lon is not None  # on the map: it has both
+        x, y = project(place.lat, place.lon)
         kinds = place.kinds
         offset = (len(kinds) - 1) / 2
         glyphs = tuple(Glyph(k, round(x + (i - offset) * GLYPH_SPACING, 1), round(y, 1)) for i, k in enumerate(kinds))

@@ -151,8 +151,9 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None, memo:
         changed = overrides(event)  # a series' moved and cancelled occurrences: same UID, own RECURRENCE-ID
         vevents.append(vevent_bytes(event, changed, ctx, memo))
         if not event.all_day:
-            zones.setdefault(event.start.tzinfo.key, []).extend(
-                (event.start.date(), event.end.date(), *_series_days(event), *(o.end.date() for o in changed)))
+            start, end = event.times
+            zones.setdefault(event.zone.key, []).extend(
+                (start.date(), end.date(), *_series_days(event), *(o.times[1].date() for o in changed)))
     # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
     for key in sorted(zones):
         cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))
@@ -199,13 +200,14 @@ def _add_rule(component: icalendar.Event, event: Event) -> None:
     component.add("rrule", rule)
     if recurrence.exceptions:
         clock = wall_clock(event.start).time()
-        component.add("exdate", [day if event.all_day else dt.datetime.combine(day, clock, event.start.tzinfo)
+        zone = None if event.all_day else event.times[0].tzinfo
+        component.add("exdate", [day if event.all_day else dt.datetime.combine(day, clock, zone)
                                  for day in recurrence.exceptions])  # fmt: skip
 
 
 def _series_days(event: Event) -> tuple[dt.date, ...]:
-    """The last day of a series, so that its VTIMEZONE covers it; ten years for one without an end."""
+    """The last day of a timed series, so that its VTIMEZONE covers it; ten years for one without an end."""
     if event.recurrence is None:
         return ()
-    last = last_day(event, event.start.tzinfo) if isinstance(event.start, dt.datetime) else event.end
-    return (min(last, event.start.date() + dt.timedelta(days=3653)),)
+    start, _ = event.times
+    return (min(last_day(event, event.zone), start.date() + dt.timedelta(days=3653)),)

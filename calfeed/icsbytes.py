@@ -53,6 +53,7 @@ def to_ical(component: icalendar.cal.Component) -> bytes:
     lines = []
     for name, value in component.property_items():
         if not hasattr(value, "to_ical"):
+            assert isinstance(value, bytes)  # BEGIN and END: property_items gives the component's name serialised
             value = icalendar.vText(value)
         text = to_unicode(value.to_ical())
         params = getattr(value, "params", None)

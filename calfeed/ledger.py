@@ -201,9 +201,12 @@ def _well_formed(entry: object, time_key: str, needs_hash: bool) -> bool:
         return False
     if needs_hash and not isinstance(entry.get("hash"), str):
         return False
+    moment = entry.get(time_key)
+    if not isinstance(moment, str):
+        return False
     try:
-        _parse(entry.get(time_key))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        _parse(moment)
+    except ValueError:
         return False
     return True
 

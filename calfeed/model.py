@@ -7,8 +7,10 @@ never the clock: whatever depends on "now" takes it as an argument.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 EVENT_TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
 STATUSES = ("confirmed", "tentative", "cancelled")
@@ -197,6 +199,21 @@ class Event:
         return not isinstance(self.start, dt.datetime)
 
     @property
+    def times(self) -> tuple[dt.datetime, dt.datetime]:
+        """``start`` and ``end`` of a timed event, typed as the aware datetimes they then both are."""
+        start, end = self.start, self.end
+        if not (isinstance(start, dt.datetime) and isinstance(end, dt.datetime)):
+            raise ValueError(f"{self.id} is all day: it has dates, not times")
+        return start, end
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone a timed event's times are in; the loader anchors every time in a ZoneInfo."""
+        zone = self.times[0].tzinfo
+        assert isinstance(zone, zoneinfo.ZoneInfo)
+        return zone
+
+    @property
     def end_exclusive(self) -> dt.date | dt.datetime:
         if self.all_day:
             return self.end + dt.timedelta(days=1)
@@ -269,9 +286,10 @@ class Filter:
 
     def narrow(self, facet: str, values: Iterable[str]) -> Filter:
         """This filter AND ``facet`` in ``values`` (a path segment on top of the query)."""
-        current = getattr(self, facet)
+        current: frozenset[str] | None = getattr(self, facet)
         wanted = frozenset(values)
-        return replace(self, **{facet: wanted if current is None else current & wanted})
+        narrowed: dict[str, Any] = {facet: wanted if current is None else current & wanted}  # a field named at run time
+        return replace(self, **narrowed)
 
     def __bool__(self) -> bool:
         return not (self.projects is None and self.locations is None and self.types is None)

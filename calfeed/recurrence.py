@@ -46,6 +46,7 @@ def rule_of(recurrence: Recurrence, start: dt.date | dt.datetime, near: dt.datet
     the rule gives the same occurrences from ``near`` on, but gets there without walking from
     ``start`` (dateutil walks every day of a daily series from 1900 to reach this year)."""
     rule = rrulestr(recurrence.rule, dtstart=_later_start(recurrence, wall_clock(start), near))
+    assert isinstance(rule, rrule)  # dateutil makes a set only of NAME: lines (RRULE:, EXDATE:); ours begin FREQ=
     if recurrence.until is not None:
         until = recurrence.until
         if not isinstance(until, dt.datetime):
@@ -95,14 +96,17 @@ def _placed(
     """(recurrence id, start, end) of the occurrence at ``original`` of a series whose first
     occurrence runs from ``first_start`` to ``first_end``, with its change applied."""
     if not isinstance(first_start, dt.datetime):  # all day
+        assert not isinstance(first_end, dt.datetime)  # an all-day series ends on a date too
         recurrence_id: Moment = original.date()
         start: Moment = change.start if change and change.start else recurrence_id
         end = start + (first_end - first_start)
     else:
+        assert isinstance(first_end, dt.datetime)  # a timed series ends at a time too
         recurrence_id = original.replace(tzinfo=first_start.tzinfo)
         start = change.start if change and change.start else recurrence_id
-        duration = first_end.astimezone(dt.timezone.utc) - first_start.astimezone(dt.timezone.utc)
-        end = (start.astimezone(dt.timezone.utc) + duration).astimezone(start.tzinfo)  # the exact duration
+        assert isinstance(start, dt.datetime)  # and is moved only to times (the loader checks)
+        duration = first_end.astimezone(dt.UTC) - first_start.astimezone(dt.UTC)
+        end = (start.astimezone(dt.UTC) + duration).astimezone(start.tzinfo)  # the exact duration
     if change and change.end:
         end = change.end
     return recurrence_id, start, end
@@ -172,8 +176,10 @@ def _later_start(recurrence: Recurrence, start: dt.datetime, near: dt.datetime |
 
 def _length(event: Event) -> dt.timedelta:
     """How far before a window an occurrence may start and still reach into it."""
-    return dt.timedelta(days=(event.end_exclusive - event.start).days + 1) if event.all_day else (
-        event.end.astimezone(dt.timezone.utc) - event.start.astimezone(dt.timezone.utc) + dt.timedelta(days=1))  # fmt: skip
+    if event.all_day:
+        return dt.timedelta(days=(event.end_exclusive - event.start).days + 1)
+    start, end = event.times
+    return end.astimezone(dt.UTC) - start.astimezone(dt.UTC) + dt.timedelta(days=1)
 
 
 def last_day(event: Event, tz: dt.tzinfo) -> dt.date:
@@ -201,4 +207,4 @@ def _series_last_day(
     clock = wall_clock(start).time()
     placed = (_placed(start, end, dt.datetime.combine(day, clock), recurrence.change_on(day)) for day in ends)
     return max((last_day_touched(moved_start, moved_end, tz) for _, moved_start, moved_end in placed),
-               default=end if not isinstance(start, dt.datetime) else end.astimezone(tz).date())  # fmt: skip
+               default=end.astimezone(tz).date() if isinstance(end, dt.datetime) else end)  # fmt: skip

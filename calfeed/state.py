@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from . import changelog
 from .atomic import write_atomically
@@ -254,7 +254,9 @@ def _accepted(body: dict) -> Accepted:
             version=str(body["version"]),
             accepted_at=_moment(body["accepted_at"]),
             source=str(body["source"]),
-            inputs=tuple(tuple(s) if s else None for s in body["inputs"]),  # type: ignore[arg-type]
+            # JSON is untyped: the pair _accepted_dict wrote (a damaged one of another length just never matches)
+            inputs=cast("tuple[Signature | None, Signature | None]",
+                        tuple(tuple(s) if s else None for s in body["inputs"])),
             revisions=Revisions(events, _moment(body["last_modified"]), changelog.from_json(body.get("changes", []))),
             notes=tuple(Problem(**p) for p in body.get("notes", [])),
         )
@@ -265,7 +267,7 @@ def _accepted(body: dict) -> Accepted:
 def _rejected(body: dict) -> Rejected:
     try:
         found = body["signature"]
-        return Rejected(tuple(found) if found else None, tuple(Problem(**p) for p in body["problems"]),  # type: ignore[arg-type]
+        return Rejected(tuple(found) if found else None, tuple(Problem(**p) for p in body["problems"]),
                         _moment(body["since"]))  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise StateError(f"rejected.json in the state folder is damaged ({exc!r})") from exc

@@ -229,7 +229,9 @@ class Store:
                 return  # judged bad already (here or by another worker)
             if self._unaccepted and self._unaccepted[0] == inputs:  # valid, but it could not be written
                 if time.monotonic() >= self._unaccepted[1] and self._parsed is not None:
-                    self._accept(self._unaccepted[2], self._parsed[0], self._parsed[1].schedule, accepted, inputs)
+                    version, result = self._parsed
+                    assert result.schedule is not None  # _parsed keeps only a version that passed the checks
+                    self._accept(self._unaccepted[2], version, result.schedule, accepted, inputs)
                 return  # (the same bytes: no need to read and check them again)
         if inputs[0] is None:
             self._reject((Problem(f"the events file {self.path} is missing", str(self.path)),), None)
@@ -288,7 +290,8 @@ class Store:
                     revisions = revise(schedule, self.ledger, now, backup=self.state.ledger_backup, floor=floor,
                                        problems=notes, keep_days=self.changes_days)  # fmt: skip
                 same = latest is not None and latest.version == version and latest.revisions == revisions
-                accepted = Accepted(version, latest.accepted_at if same else now, str(self.path),  # type: ignore[union-attr]
+                accepted_at = latest.accepted_at if latest is not None and same else now
+                accepted = Accepted(version, accepted_at, str(self.path),
                                     (inputs[0], signature(self.ledger)), revisions, tuple(notes))  # fmt: skip
                 self.state.accept(data, accepted)
         except (StateError, LedgerError) as exc:

@@ -37,10 +37,11 @@ def event_links(event: Event, title: str, details: str, place: str) -> dict[str,
         google_dates = f"{event.start:%Y%m%d}/{event.end_exclusive:%Y%m%d}"
         start, end = event.start.isoformat(), event.end_exclusive.isoformat()
     else:
-        utc = dt.timezone.utc
-        google_dates = f"{event.start.astimezone(utc):%Y%m%dT%H%M%SZ}/{event.end.astimezone(utc):%Y%m%dT%H%M%SZ}"
-        start = event.start.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        end = event.end.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        utc = dt.UTC
+        first, last = event.times
+        google_dates = f"{first.astimezone(utc):%Y%m%dT%H%M%SZ}/{last.astimezone(utc):%Y%m%dT%H%M%SZ}"
+        start = first.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        end = last.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     google = {"action": "TEMPLATE", "text": title, "dates": google_dates, "details": details, "location": place}
     outlook = {"path": "/calendar/action/compose", "rru": "addevent", "subject": title, "startdt": start,
                "enddt": end, "body": details, "location": place}  # fmt: skip

@@ -53,7 +53,9 @@ class Change:
 
 def _state(zone: zoneinfo.ZoneInfo, moment: dt.datetime) -> tuple[dt.timedelta, str, bool]:
     local = moment.astimezone(zone)
-    return local.utcoffset(), local.tzname(), bool(local.dst())
+    offset, name = local.utcoffset(), local.tzname()
+    assert offset is not None and name is not None  # an aware time: its zone gives both
+    return offset, name, bool(local.dst())
 
 
 def changes(zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[Change]:

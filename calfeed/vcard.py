@@ -37,7 +37,8 @@ def _text(value: str) -> str:
 def _fold(line: str) -> bytes:
     """RFC 6350 3.2: at most 75 octets a line, continued lines start with a space; never split a
     UTF-8 character."""
-    out, current = [], b""
+    out: list[bytes] = []
+    current = b""
     for char in line:
         encoded = char.encode("utf-8")
         if len(current) + len(encoded) > (75 if not out else 74):

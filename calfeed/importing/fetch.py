@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 from . import SourceError
@@ -57,7 +58,8 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, host: str) -> None:
         self.host = host
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:  # fmt: skip
         target = urlsplit(newurl)
         if target.scheme != "https" or (target.hostname or "").lower() != self.host:
             fp.close()  # urllib closes the answer it follows, not one refused here

@@ -17,6 +17,7 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 import icalendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -77,6 +78,7 @@ def _events(calendar: icalendar.Calendar, name: str) -> Parsed:
             if key.upper() not in KEPT:
                 dropped[key.upper()] += 1
         for sub in component.subcomponents:
+            assert sub.name is not None  # the parser names each component it reads by its BEGIN line
             dropped[sub.name] += 1
         event = _event(component, origin, title, default_zone)
         if isinstance(event, str):
@@ -89,7 +91,7 @@ def _events(calendar: icalendar.Calendar, name: str) -> Parsed:
         else:
             masters[event.key] = event
             order.append(event.key)
-    events = []
+    events: list[Incoming] = []
     for key in order:
         event = masters[key]
         moved = tuple(overrides.pop(key, ()))
@@ -98,12 +100,12 @@ def _events(calendar: icalendar.Calendar, name: str) -> Parsed:
         elif moved:
             events.extend(replace(m, key=f"{key}/{_stamp(m.recurrence_id)}", recurrence_id=None) for m in moved)
         events.append(event)
-    for key, moved in overrides.items():  # occurrences of a series the file does not hold: single events
-        events.extend(replace(m, key=f"{key}/{_stamp(m.recurrence_id)}", recurrence_id=None) for m in moved)
+    for key, orphans in overrides.items():  # occurrences of a series the file does not hold: single events
+        events.extend(replace(m, key=f"{key}/{_stamp(m.recurrence_id)}", recurrence_id=None) for m in orphans)
     return Parsed(events, skipped, dropped)
 
 
-def _event(component: icalendar.Event, origin: str, title: str, default_zone: str) -> Incoming | str:
+def _event(component: icalendar.Component, origin: str, title: str, default_zone: str) -> Incoming | str:
     """The event, or why it cannot be imported."""
     if "DTSTART" not in component:
         return "it has no DTSTART (no date), not imported"
@@ -112,11 +114,11 @@ def _event(component: icalendar.Event, origin: str, title: str, default_zone: st
     if "DTEND" in component:
         end, _ = _moment(component["DTEND"], default_zone)
     elif "DURATION" in component:
-        end = start + component["DURATION"].dt
+        end = start + _value(component["DURATION"])  # a DURATION that is a date instead: TypeError, an invalid file
     elif isinstance(start, dt.datetime):
         end = start  # RFC 5545 3.6.1: a timed event without DTEND or DURATION takes no time
-    if _outlook_all_day(component, start, end):
-        start, end = start.date(), end.date()  # type: ignore[union-attr]
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and _outlook_all_day(component, start, end):
+        start, end = start.date(), end.date()
     if isinstance(start, dt.datetime) != isinstance(end, dt.datetime) and end is not None:
         return "its DTSTART and DTEND are not both dates or both times, not imported"
     if not isinstance(start, dt.datetime):
@@ -145,7 +147,7 @@ def _is_date(value: Moment) -> bool:
     return not isinstance(value, dt.datetime)
 
 
-def _series(component: icalendar.Event, default_zone: str) -> Series | None:
+def _series(component: icalendar.Component, default_zone: str) -> Series | None:
     rules = component.get("RRULE")
     rdates = _many(component, "RDATE", default_zone)
     if rules is None and not rdates:
@@ -170,7 +172,7 @@ def _series(component: icalendar.Event, default_zone: str) -> Series | None:
     return Series(parts, until, tuple(rdates), tuple(_many(component, "EXDATE", default_zone)), (), unsupported)
 
 
-def _many(component: icalendar.Event, name: str, default_zone: str) -> list[Moment]:
+def _many(component: icalendar.Component, name: str, default_zone: str) -> list[Moment]:
     found = component.get(name)
     if found is None:
         return []
@@ -185,9 +187,19 @@ def _many(component: icalendar.Event, name: str, default_zone: str) -> list[Mome
     return values
 
 
-def _moment(prop: object, default_zone: str) -> tuple[Moment, str]:
+def _value(prop: Any) -> Any:
+    """What icalendar read a date, time or duration property as.
+
+    ``Any``, because the file decides: the property can be any of icalendar's value types (VALUE=TEXT, or one it
+    could not parse), or a list of them when the file repeats it. Only the date, time and duration types carry
+    ``dt``; the others raise here, and read_ics reports the file as invalid with their message.
+    """
+    return prop.dt
+
+
+def _moment(prop: Any, default_zone: str) -> tuple[Moment, str]:
     """A date, or a datetime with the zone name it is anchored in ('' when the zone has no IANA name)."""
-    value = prop.dt  # type: ignore[attr-defined]
+    value = _value(prop)
     if not isinstance(value, (dt.date, dt.datetime)):
         raise ValueError(f"{value!r} is not a date or time")
     if not isinstance(value, dt.datetime):
@@ -196,7 +208,7 @@ def _moment(prop: object, default_zone: str) -> tuple[Moment, str]:
         if not default_zone:
             return value, ""  # floating: the local time of wherever it happens
         return value.replace(tzinfo=zoneinfo.ZoneInfo(default_zone)), default_zone
-    tzid = str(prop.params.get("TZID", "")) if hasattr(prop, "params") else ""  # type: ignore[attr-defined]
+    tzid = str(prop.params.get("TZID", "")) if hasattr(prop, "params") else ""
     if value.utcoffset() == dt.timedelta(0) and not tzid:
         return value, "UTC"
     return value, _zone_name(tzid) or _zone_name(getattr(value.tzinfo, "key", "") or "")
@@ -211,19 +223,18 @@ def _zone_name(tzid: str) -> str:
     return WINDOWS_TO_OLSON.get(tzid, "")
 
 
-def _outlook_all_day(component: icalendar.Event, start: Moment, end: Moment | None) -> bool:
+def _outlook_all_day(component: icalendar.Component, start: dt.datetime, end: dt.datetime) -> bool:
     """Outlook marks some all-day appointments by X-MICROSOFT-CDO-ALLDAYEVENT with midnight times."""
     flagged = str(component.get("X-MICROSOFT-CDO-ALLDAYEVENT", "")).upper() == "TRUE"
     midnight = dt.time(0)
-    return (flagged and isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
-            and start.time() == midnight and end.time() == midnight and end > start)  # fmt: skip
+    return flagged and start.time() == midnight and end.time() == midnight and end > start
 
 
-def _category(component: icalendar.Event) -> str:
+def _category(component: icalendar.Component) -> str:
     found = component.get("CATEGORIES")
     if found is None:
         return ""
-    words = []
+    words: list[str] = []
     for prop in found if isinstance(found, list) else [found]:
         words.extend(str(c) for c in getattr(prop, "cats", []))
     return ",".join(words)

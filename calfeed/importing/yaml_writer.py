@@ -70,9 +70,10 @@ def scalar(value: str) -> str:
     """``value`` as a YAML scalar that the loader reads back as exactly ``value``."""
     if "\n" not in value and value not in _NULL_WORDS:
         try:
-            node = yaml.compose(f"k: {value}", Loader=yaml.SafeLoader).value[0][1]
+            document = yaml.compose(f"k: {value}", Loader=yaml.SafeLoader)
         except yaml.YAMLError:
-            node = None
+            document = None
+        node = document.value[0][1] if isinstance(document, yaml.MappingNode) else None
         if isinstance(node, yaml.ScalarNode) and node.style is None and node.value == value and value.strip() == value:
             return value
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar

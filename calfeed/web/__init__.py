@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import ConfigError
@@ -41,8 +42,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(DEFAULTS)
     app.config.update(_from_environment())
     app.config.update(test_config or {})
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    json_provider = app.json
+    assert isinstance(json_provider, DefaultJSONProvider)  # Flask's own, whose options are attributes
+    json_provider.ensure_ascii = False
+    json_provider.sort_keys = False
     from .security import frame_origins
 
     app.extensions["calfeed.frame_origins"] = frame_origins(str(app.config["CALFEED_FRAME_ORIGINS"]))
@@ -59,6 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     if int(app.config["CALFEED_PROXY_HOPS"]):
         hops = int(app.config["CALFEED_PROXY_HOPS"])
+        # Flask's documented way to add WSGI middleware; its stubs declare wsgi_app a method, not an attribute
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
 
     from . import api, embed, errors, feeds, i18n, page_cache, pages, replay, security, updates
@@ -74,7 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     page_cache.cache_pages(app)  # after registering: wraps the page views with the feeds' cache
     page_cache.cache_pages(app, "embed")
     page_cache.cache_pages(app, "updates")  # /changes; the Atom views cache their own bytes and pass through
-    app.wsgi_app = replay.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]
+    app.wsgi_app = replay.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]  # as above
     return app
 
 

@@ -39,7 +39,7 @@ def event_json(event: Event, lang: str) -> dict[str, Any]:
         "all_day": event.all_day,
         "start": event.start.isoformat(),
         "end": event.end.isoformat(),
-        "timezone": None if event.all_day else event.start.tzinfo.key,
+        "timezone": None if event.all_day else event.zone.key,
         "project": event.project or None,
         "location": event.location or None,
         "location_name": place.name.get(lang) if place else None,
@@ -123,7 +123,8 @@ def _send_packaged(name: str, content_type: str) -> Response:
     response = Response(body, content_type=content_type)
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place (what it returns is typed as werkzeug's class)
+    return response
 
 
 @bp.route("/schema.json")

@@ -40,4 +40,5 @@ def send(
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="{download}"'
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place (what it returns is typed as werkzeug's class)
+    return response

@@ -102,7 +102,7 @@ def helpers() -> dict[str, Any]:
     def page_in(lang: str) -> str:
         values = {**(request.view_args or {}), "lang": lang}
         # a query argument named like a path value or a url_for option (?lang=, ?_external=) is not passed on
-        query = {k: [normalised(x) for x in v] if k in FACETS else v
+        query: dict[str, Any] = {k: [normalised(x) for x in v] if k in FACETS else v
                  for k, v in request.args.to_dict(flat=False).items() if k not in values and not k.startswith("_")}
         return url_for(request.endpoint or "pages.agenda", **values, **query)
 
@@ -159,8 +159,7 @@ def contact_card(lang: str, slug: str, number: int) -> Response:
     if not 1 <= number <= len(contacts):
         abort(404)
     contact = contacts[number - 1]
-    response = Response(vcard.vcard(contact, lang), mimetype="text/vcard")
-    response.charset = "utf-8"
+    response = Response(vcard.vcard(contact, lang), mimetype="text/vcard")  # a text/ type: "; charset=utf-8"
     filename = slugify(contact.name) or "contact"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
     return response

@@ -8,6 +8,7 @@ Layer: web. The XML is written by ``calfeed.atom``; this module only chooses and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
@@ -94,7 +95,7 @@ def _query_parts(selection: Filter) -> list[str]:
             for name, values in query_args(selection).items()]  # fmt: skip
 
 
-def _gettext():  # type: ignore[no-untyped-def]
+def _gettext() -> Callable[..., str]:
     return current_app.extensions["calfeed.gettext"]
 
 
