@@ -157,14 +157,16 @@ class Fitter:
         assert series is not None
         why = series.unsupported or rule_unsupported(series.rule, series.until)
         if why:
-            return self._note_singles(incoming, why, add)
+            self._note_singles(incoming, why, add)
+            return None
         # An occurrence with another title, text, link or kind of day is its own event; the series skips it.
         # So is one whose RECURRENCE-ID is no occurrence of the rule: no 'changes:' date can name it.
         apart = [o for o in series.overrides if (o.title, o.description, o.url, o.all_day) !=
                  (incoming.title, incoming.description, incoming.url, incoming.all_day)
                  or not in_rule(incoming, o.recurrence_id)]  # fmt: skip
         kept = tuple(o for o in series.overrides if o not in apart)
-        skipped = series.exdates + tuple(o.recurrence_id for o in apart if in_rule(incoming, o.recurrence_id))
+        skipped = series.exdates + tuple(o.recurrence_id for o in apart
+                                         if o.recurrence_id is not None and in_rule(incoming, o.recurrence_id))  # fmt: skip
         main = replace(incoming, series=replace(series, overrides=kept, exdates=skipped))
         zones = [self.places.zone(location)]
         if not incoming.all_day and incoming.zone and incoming.zone not in zones and incoming.zone != "UTC":
@@ -182,12 +184,11 @@ class Fitter:
                     self.notes.append(f"{incoming.origin}: {len(apart)} occurrence(s) with their own title or text "
                                       "are single events; the series skips those dates")  # fmt: skip
                 return [Entry(fields["id"], _ordered(fields), incoming.origin), *others]
-        return self._note_singles(incoming, "its occurrences cannot be written as a repeat in this file's "
-                                  "time zones", add)  # fmt: skip
+        self._note_singles(incoming, "its occurrences cannot be written as a repeat in this file's time zones", add)
+        return None
 
     def _note_singles(self, incoming: Incoming, why: str, add: bool) -> None:
         self.why = why  # said by singles(), with what became of the series
-        return None
 
     def express(self, main: Incoming, location: str, zone: str, *, add: bool) -> dict[str, Any] | None:
         """The fields of the series written in ``zone``, if they mean exactly the source's occurrences."""
@@ -201,10 +202,14 @@ class Fitter:
         if not source:
             return None
         shortened = source_occurrences(main, CHECKED) is None
-        start: Moment = main.start if main.all_day else aware(main.start, tz)
-        end: Moment = (main.end or main.start) if main.all_day else aware(main.end or main.start, tz)
-        if not main.all_day and not (exact(start, tz) and exact(end, tz)):
-            return None
+        start: Moment
+        end: Moment
+        if main.all_day:
+            start, end = main.start, main.end or main.start
+        else:
+            start, end = aware(main.start, tz), aware(main.end or main.start, tz)
+            if not (exact(start, tz) and exact(end, tz)):
+                return None
         rule = ";".join(f"{k}={v}" for k, v in sorted(series.rule.items(), key=lambda kv: kv[0] != "FREQ"))
         until = None
         if series.until is not None:
@@ -233,8 +238,7 @@ class Fitter:
             source = [o for o in source if local_day(o.recurrence_id, tz) <= last]
         ours = occurrences(probe, first, last, tz)
         if shortened:
-            ours = [o for o in ours if (o.recurrence_id.date() if isinstance(o.recurrence_id, dt.datetime)
-                                        else o.recurrence_id) <= last]  # fmt: skip
+            ours = [o for o in ours if o.recurrence_id is not None and local_day(o.recurrence_id, tz) <= last]
         theirs = [(o.start, o.end or o.start, o.status, self.places.resolve(o.place, o.origin, add=False) if
                    o.place != main.place else location) for o in source]  # fmt: skip
         if sorted(map(instants, theirs)) != sorted(instants((o.start, o.end, o.status, o.location)) for o in ours):
@@ -245,6 +249,7 @@ class Fitter:
             if end != start:
                 fields["end"] = end.isoformat()
         else:
+            assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
             fields.update(times(start, end))
         fields.update(self.rest(main, location, add))
         fields.update(repeat_fields(series.rule, until))
@@ -258,11 +263,13 @@ class Fitter:
                tz: dt.tzinfo, add: bool) -> Change | None:  # fmt: skip
         day = local_day(override.recurrence_id, tz)
         if main.all_day:
+            assert not isinstance(start, dt.datetime) and not isinstance(end, dt.datetime)
             original: Moment = day
             new_start: Moment = override.start
             new_end: Moment = override.end or override.start
             default_end = new_start + (end - start)
         else:
+            assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
             original = dt.datetime.combine(day, wall_clock(start).time(), tz)
             new_start = aware(override.start, tz)
             new_end = aware(override.end or override.start, tz)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import replace
 from itertools import islice
 
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from ..recurrence import END_OF_DAY, wall_clock
 from .incoming import Incoming, Moment
@@ -23,16 +23,19 @@ UTC = dt.UTC
 def floating(incoming: Incoming, tz: dt.tzinfo) -> Incoming:
     """A source in local time without a zone (a CSV row, a floating iCalendar time) read as ``tz``'s."""
 
-    def fix(moment: Moment | None) -> Moment | None:
+    def fix(moment: Moment) -> Moment:
         return moment.replace(tzinfo=tz) if isinstance(moment, dt.datetime) and moment.tzinfo is None else moment
+
+    def fix_optional(moment: Moment | None) -> Moment | None:
+        return None if moment is None else fix(moment)
 
     series = incoming.series
     if series is not None:
-        series = replace(series, until=fix(series.until), rdates=tuple(map(fix, series.rdates)),
+        series = replace(series, until=fix_optional(series.until), rdates=tuple(map(fix, series.rdates)),
                          exdates=tuple(map(fix, series.exdates)),
                          overrides=tuple(floating(o, tz) for o in series.overrides))  # fmt: skip
-    return replace(incoming, start=fix(incoming.start), end=fix(incoming.end), series=series,
-                   recurrence_id=fix(incoming.recurrence_id))  # fmt: skip
+    return replace(incoming, start=fix(incoming.start), end=fix_optional(incoming.end), series=series,
+                   recurrence_id=fix_optional(incoming.recurrence_id))  # fmt: skip
 
 
 def _rule_set(incoming: Incoming, *, exdates: bool = True) -> rruleset:
@@ -45,6 +48,7 @@ def _rule_set(incoming: Incoming, *, exdates: bool = True) -> rruleset:
     rules = rruleset()
     if series.rule:
         rule = rrulestr(";".join(f"{k}={v}" for k, v in series.rule.items()), dtstart=first)
+        assert isinstance(rule, rrule)  # one FREQ= rule gives one rrule, never a set
         if series.until is not None and "COUNT" not in series.rule:
             rule = rule.replace(until=_wall(series.until, tz, END_OF_DAY))
         rules.rrule(rule)
@@ -100,10 +104,12 @@ def _shifted(incoming: Incoming, start: Moment) -> Moment | None:
         return None
     if incoming.all_day:
         return start + (incoming.end - incoming.start)
-    if start.tzinfo is None:  # type: ignore[union-attr]
+    assert isinstance(start, dt.datetime) and isinstance(incoming.start, dt.datetime)  # not all day: times
+    assert isinstance(incoming.end, dt.datetime)
+    if start.tzinfo is None:
         return start + (incoming.end - incoming.start)
-    length = incoming.end.astimezone(UTC) - incoming.start.astimezone(UTC)  # type: ignore[union-attr]
-    return (start.astimezone(UTC) + length).astimezone(start.tzinfo)  # type: ignore[union-attr]
+    length = incoming.end.astimezone(UTC) - incoming.start.astimezone(UTC)
+    return (start.astimezone(UTC) + length).astimezone(start.tzinfo)
 
 
 def _wall(moment: Moment, tz: dt.tzinfo | None, clock: dt.time) -> dt.datetime:
