@@ -178,8 +178,12 @@ def tree_names(outdir: Path) -> list[str]:
 
 def run(size: int, jobs: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="calfeed-export-bench-"))
-    env = {**os.environ, "CALFEED_MAX_BYTES": MAX_BYTES, "CALFEED_LEDGER": str(work / "ledger.json"),
-           "CALFEED_BASE_URL": "https://kalender.example.org"}  # the app answers with the links the export has
+    env = {
+        **os.environ,
+        "CALFEED_MAX_BYTES": MAX_BYTES,
+        "CALFEED_LEDGER": str(work / "ledger.json"),
+        "CALFEED_BASE_URL": "https://kalender.example.org",
+    }  # the app answers with the links the export has
     events = work / "events.yaml"
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(size), str(events)], check=True)
     site, fresh = work / "site", work / "fresh"

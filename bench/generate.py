@@ -27,26 +27,64 @@ PROJECTS = {
 }
 
 LOCATIONS = [  # slug, name, country
-    ("kalmar", "Kalmar", "SE"), ("vaxjo", "Växjö", "SE"), ("karlskrona", "Karlskrona", "SE"),
-    ("kristianstad", "Kristianstad", "SE"), ("hassleholm", "Hässleholm", "SE"), ("alvesta", "Alvesta", "SE"),
-    ("oskarshamn", "Oskarshamn", "SE"), ("vastervik", "Västervik", "SE"), ("borgholm", "Borgholm", "SE"),
-    ("malmo", "Malmö", "SE"), ("linkoping", "Linköping", "SE"), ("nybro", "Nybro", "SE"),
-    ("guldborgsund", "Guldborgsund", "DK"), ("bornholm", "Rønne, Bornholm", "DK"), ("kobenhavn", "København", "DK"),
-    ("naestved", "Næstved", "DK"), ("aarhus", "Aarhus", "DK"), ("odense", "Odense", "DK"),
-    ("koge", "Køge", "DK"), ("gdansk", "Gdańsk", "PL"), ("gdynia", "Gdynia", "PL"),
-    ("szczecin", "Szczecin", "PL"), ("elblag", "Elbląg", "PL"), ("kolobrzeg", "Kołobrzeg", "PL"),
-    ("slupsk", "Słupsk", "PL"), ("olsztyn", "Olsztyn", "PL"), ("swinoujscie", "Świnoujście", "PL"),
-    ("rostock", "Rostock", "DE"), ("greifswald", "Greifswald", "DE"), ("stralsund", "Stralsund", "DE"),
-    ("lubeck", "Lübeck", "DE"), ("kiel", "Kiel", "DE"), ("wismar", "Wismar", "DE"),
-    ("klaipeda", "Klaipėda", "LT"), ("kaunas", "Kaunas", "LT"), ("vilnius", "Vilnius", "LT"),
-    ("siauliai", "Šiauliai", "LT"), ("palanga", "Palanga", "LT"), ("panevezys", "Panevėžys", "LT"),
+    ("kalmar", "Kalmar", "SE"),
+    ("vaxjo", "Växjö", "SE"),
+    ("karlskrona", "Karlskrona", "SE"),
+    ("kristianstad", "Kristianstad", "SE"),
+    ("hassleholm", "Hässleholm", "SE"),
+    ("alvesta", "Alvesta", "SE"),
+    ("oskarshamn", "Oskarshamn", "SE"),
+    ("vastervik", "Västervik", "SE"),
+    ("borgholm", "Borgholm", "SE"),
+    ("malmo", "Malmö", "SE"),
+    ("linkoping", "Linköping", "SE"),
+    ("nybro", "Nybro", "SE"),
+    ("guldborgsund", "Guldborgsund", "DK"),
+    ("bornholm", "Rønne, Bornholm", "DK"),
+    ("kobenhavn", "København", "DK"),
+    ("naestved", "Næstved", "DK"),
+    ("aarhus", "Aarhus", "DK"),
+    ("odense", "Odense", "DK"),
+    ("koge", "Køge", "DK"),
+    ("gdansk", "Gdańsk", "PL"),
+    ("gdynia", "Gdynia", "PL"),
+    ("szczecin", "Szczecin", "PL"),
+    ("elblag", "Elbląg", "PL"),
+    ("kolobrzeg", "Kołobrzeg", "PL"),
+    ("slupsk", "Słupsk", "PL"),
+    ("olsztyn", "Olsztyn", "PL"),
+    ("swinoujscie", "Świnoujście", "PL"),
+    ("rostock", "Rostock", "DE"),
+    ("greifswald", "Greifswald", "DE"),
+    ("stralsund", "Stralsund", "DE"),
+    ("lubeck", "Lübeck", "DE"),
+    ("kiel", "Kiel", "DE"),
+    ("wismar", "Wismar", "DE"),
+    ("klaipeda", "Klaipėda", "LT"),
+    ("kaunas", "Kaunas", "LT"),
+    ("vilnius", "Vilnius", "LT"),
+    ("siauliai", "Šiauliai", "LT"),
+    ("palanga", "Palanga", "LT"),
+    ("panevezys", "Panevėžys", "LT"),
     ("neringa", "Neringa", "LT"),
 ]
 
 TYPES = {
-    "training": ["Utbildning i projektutveckling", "Grundkurs i EU-ansökningar", "Utbildning i budget och rapportering"],
-    "conference": ["Internationell konferens om hållbar turism", "Årskonferens för partnerskapet", "Konferens om grön omställning"],
-    "workshop": ["Workshop om gränsöverskridande samarbete", "Idéverkstad för nya projekt", "Workshop om kommunikation"],
+    "training": [
+        "Utbildning i projektutveckling",
+        "Grundkurs i EU-ansökningar",
+        "Utbildning i budget och rapportering",
+    ],
+    "conference": [
+        "Internationell konferens om hållbar turism",
+        "Årskonferens för partnerskapet",
+        "Konferens om grön omställning",
+    ],
+    "workshop": [
+        "Workshop om gränsöverskridande samarbete",
+        "Idéverkstad för nya projekt",
+        "Workshop om kommunikation",
+    ],
     "meeting": ["Styrgruppsmöte", "Partnermöte", "Avstämning med arbetsgrupp"],
     "study-trip": ["Studieresa", "Studiebesök hos partnerkommunen", "Studieresa för landsbygdssamordnare"],
 }
@@ -93,7 +131,10 @@ def event(rng: random.Random, number: int, first: dt.date, span_days: int) -> st
     if shape < 0.4:  # one whole day
         lines.append(f"    start: {day.isoformat()}")
     elif shape < 0.6:  # several whole days
-        lines += [f"    start: {day.isoformat()}", f"    end: {(day + dt.timedelta(days=rng.randint(1, 4))).isoformat()}"]
+        lines += [
+            f"    start: {day.isoformat()}",
+            f"    end: {(day + dt.timedelta(days=rng.randint(1, 4))).isoformat()}",
+        ]
     else:  # timed, usually within the day
         hour = rng.randint(8, 15)
         lines += [f"    start: {day.isoformat()} {hour:02}:{rng.choice(('00', '30'))}",

@@ -217,7 +217,11 @@ def measure_size(size: int, work: Path, duration: float) -> dict:
 
     events = work / f"events-{size}.yaml"
     events.write_text(generate.generate(size), encoding="utf-8")
-    env = {"CALFEED_EVENTS": str(events), "CALFEED_MAX_BYTES": MAX_BYTES, "CALFEED_LEDGER": str(work / f"ledger-{size}.json")}
+    env = {
+        "CALFEED_EVENTS": str(events),
+        "CALFEED_MAX_BYTES": MAX_BYTES,
+        "CALFEED_LEDGER": str(work / f"ledger-{size}.json"),
+    }
     result: dict = {"size": size, "bytes": events.stat().st_size, "urls": {}}
     with gunicorn("wsgi:app", ROOT, env) as (base, master, cold):
         port = int(base.rsplit(":", 1)[1])
@@ -237,7 +241,9 @@ def measure_size(size: int, work: Path, duration: float) -> dict:
                 theirs = wrk(baseline + path, duration, headers)
                 ours = wrk(base + path, duration, headers)
                 result["urls"][name] = {"path": path, "calfeed": ours, "baseline": theirs}
-                print(f"  {size:>6} {name:<24} calfeed {ours['rps']:8.0f}/s  baseline {theirs['rps']:8.0f}/s", flush=True)
+                print(
+                    f"  {size:>6} {name:<24} calfeed {ours['rps']:8.0f}/s  baseline {theirs['rps']:8.0f}/s", flush=True
+                )
         result["worker_rss_serving_mb"] = peak_rss_mb(workers(master.pid))
         if size >= 10_000:
             result["edit_to_new_feed_s"] = edit_to_new_feed(port, events)
@@ -284,11 +290,15 @@ def cold_build_vs_yaml2ics(events: Path, work: Path) -> dict:
     """Whole processes, as a person runs them: ours loads, validates and serialises the default
     feed (and, second figure, both languages); yaml2ics reads the same events and writes its feed."""
     converted = work / "yaml2ics.yaml"
-    subprocess.run([str(PYTHON), str(Path(__file__)), "--to-yaml2ics", str(events), str(converted)], check=True, cwd=ROOT)
+    subprocess.run(
+        [str(PYTHON), str(Path(__file__)), "--to-yaml2ics", str(events), str(converted)], check=True, cwd=ROOT
+    )
     figures = {}
     for name, langs in (("calfeed_sv", "sv"), ("calfeed_sv_en", "sv,en")):
         ledger = work / f"ledger-cold-{name}.json"
-        figures[name] = timed_process([str(PYTHON), str(Path(__file__)), "--cold-build", str(events), str(ledger), langs])
+        figures[name] = timed_process(
+            [str(PYTHON), str(Path(__file__)), "--cold-build", str(events), str(ledger), langs]
+        )
     figures["yaml2ics"] = timed_process([str(PYTHON), "-m", "yaml2ics", str(converted)])
     return figures
 
@@ -509,7 +519,9 @@ def report(runs: list[dict], extra: dict, info: dict) -> str:
                  f"every URL served again: **{biggest['worker_peak_rss_mb']:.0f} MB** "
                  f"({verdict(biggest['worker_peak_rss_mb'] <= 150)}).")  # fmt: skip
     worst = max(r["agenda_ms"]["p99_ms"] for r in runs)
-    lines.append(f"- Agenda server time, worst p99 over all sizes: **{worst:.1f} ms** (target ≤ 20 ms: {verdict(worst <= 20)}).")
+    lines.append(
+        f"- Agenda server time, worst p99 over all sizes: **{worst:.1f} ms** (target ≤ 20 ms: {verdict(worst <= 20)})."
+    )
     if "export" in extra:
         e = extra["export"]
         lines.append(f"- Static export (`calfeed build`) of {biggest['size']:,} events: completes in {e['seconds']:.0f} s, "

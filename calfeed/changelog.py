@@ -122,7 +122,7 @@ def read(state: Mapping[str, Any]) -> tuple[ChangeRecord, ...]:
     """Every record in ``state``, newest first; records the log cannot read are left out, not fatal."""
     found = []
     changes = state.get("changes")
-    for key, record in (changes.items() if isinstance(changes, dict) else ()):
+    for key, record in changes.items() if isinstance(changes, dict) else ():
         try:
             moment, event_id = key.split(" ", 1)
             at = dt.datetime.fromisoformat(moment)

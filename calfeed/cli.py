@@ -67,10 +67,14 @@ def size_warnings(schedule: Schedule, filename: str, limit: int | None = None) -
     """``calfeed check``'s warning for feeds near Google Calendar's limit (it drops events past ~1 MB)."""
     limit = FEED_WARN_BYTES if limit is None else limit
     return [
-        Problem(f"the feed {path} would be {size // 1000} kB, over {limit // 1000} kB: Google Calendar drops the "
-                "events past about 1 MB", filename, severity="warning",
-                hint="leave out old events: set CALFEED_PAST_DAYS (e.g. 365) for the whole site, or subscribe "
-                f"with {path}?past=365")  # fmt: skip
+        Problem(
+            f"the feed {path} would be {size // 1000} kB, over {limit // 1000} kB: Google Calendar drops the "
+            "events past about 1 MB",
+            filename,
+            severity="warning",
+            hint="leave out old events: set CALFEED_PAST_DAYS (e.g. 365) for the whole site, or subscribe "
+            f"with {path}?past=365",
+        )  # fmt: skip
         for path, size in oversized_feeds(schedule, limit)
     ]
 
@@ -179,8 +183,11 @@ def _verify_same_events(new_text: str, name: str, before: Result, *, added: tupl
     assert before.schedule is not None
     old = {e.id: replace(e, line=0) for e in before.schedule.events}
     new = {e.id: replace(e, line=0) for e in after.schedule.events} if after.schedule is not None else None
-    same = new is not None and sorted(new) == sorted([*old, *added]) and all(
-        new[i] == event for i, event in old.items() if i not in changed)
+    same = (
+        new is not None
+        and sorted(new) == sorted([*old, *added])
+        and all(new[i] == event for i, event in old.items() if i not in changed)
+    )
     idless = [p for p in after.warnings if "has no 'id'" in p.message]
     if not same or (idless and not added):
         raise click.ClickException(f"{name}: {doing} would change the file's meaning; nothing written")
@@ -296,7 +303,8 @@ def _is_csv(source: str, data: bytes) -> bool:
     if "://" in source[:12] or source.lower().endswith((".ics", ".ical", ".ifb", ".vcs")):
         return False
     return source.lower().endswith((".csv", ".txt")) or not data.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(
-        b"BEGIN:VCALENDAR")
+        b"BEGIN:VCALENDAR"
+    )
 
 
 def _import_report(into: str, result: Any, fitter: Any, places: Any, skipped: list[str],

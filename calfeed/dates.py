@@ -44,7 +44,7 @@ def _interval_patterns(lang: str, weekday: bool) -> dict[str, list[str]]:
     """CLDR's interval patterns for full month names (and weekdays), keyed by the greatest
     difference ('y', 'M', 'd'). Where CLDR only has the abbreviated skeleton, its names are widened."""
     formats = Locale.parse(BABEL_LOCALES[lang]).interval_formats
-    for skeleton in (("yMMMMEEEEd", "yMMMMEd", "yMMMEd") if weekday else ("yMMMMd", "yMMMd")):
+    for skeleton in ("yMMMMEEEEd", "yMMMMEd", "yMMMEd") if weekday else ("yMMMMd", "yMMMd"):
         if skeleton in formats:
             found = formats[skeleton]
             return {key: [_widen(part) for part in found[key]] for key in ("y", "M", "d")}

@@ -341,5 +341,3 @@ def site_links(html: str, page_url: str, base: str = "") -> list[str]:
 
 def _same_site(netloc: str, base: str) -> bool:
     return netloc == (urlsplit(base).netloc if base else "localhost")
-
-

@@ -30,15 +30,34 @@ HEIGHT = round((NORTH - SOUTH) * SCALE, 1)
 # What a marker can stand for, in the order a place's glyphs are drawn and listed.
 KINDS = ("activity", "lead", "partner", "associated", "pilot")
 KIND_NAMES = {
-    "activity": Text("Aktiviteter", "Activities", da="Aktiviteter", de="Veranstaltungen", pl="Wydarzenia",
-                     lt="Renginiai"),
-    "lead": Text("Huvudpartner", "Lead partner", da="Leadpartner", de="Lead-Partner", pl="Partner wiodący",
-                 lt="Pagrindinis partneris"),
+    "activity": Text(
+        "Aktiviteter", "Activities", da="Aktiviteter", de="Veranstaltungen", pl="Wydarzenia", lt="Renginiai"
+    ),
+    "lead": Text(
+        "Huvudpartner",
+        "Lead partner",
+        da="Leadpartner",
+        de="Lead-Partner",
+        pl="Partner wiodący",
+        lt="Pagrindinis partneris",
+    ),
     "partner": Text("Partner", "Partner", da="Partner", de="Partner", pl="Partner", lt="Partneris"),
-    "associated": Text("Associerad partner", "Associated partner", da="Associeret partner", de="Assoziierter Partner",
-                       pl="Partner stowarzyszony", lt="Asocijuotasis partneris"),
-    "pilot": Text("Pilotkommun", "Pilot municipality", da="Pilotkommune", de="Pilotkommune", pl="Gmina pilotażowa",
-                  lt="Bandomoji savivaldybė"),
+    "associated": Text(
+        "Associerad partner",
+        "Associated partner",
+        da="Associeret partner",
+        de="Assoziierter Partner",
+        pl="Partner stowarzyszony",
+        lt="Asocijuotasis partneris",
+    ),
+    "pilot": Text(
+        "Pilotkommun",
+        "Pilot municipality",
+        da="Pilotkommune",
+        de="Pilotkommune",
+        pl="Gmina pilotażowa",
+        lt="Bandomoji savivaldybė",
+    ),
 }
 GLYPH_SPACING = 11.0  # units between the glyphs of one place, so none hides another
 _LABEL_SIZE = 13.0  # font size of place names, in units (the CSS uses the same)
@@ -169,7 +188,12 @@ class _Collector:
         item = self.places.setdefault(key, {"name": name, "coords": coords, "location": slug, "entries": []})
         entries = item["entries"]
         for i, seen in enumerate(entries):
-            if (seen.kind, seen.project, seen.anchor, seen.name) == (entry.kind, entry.project, entry.anchor, entry.name):
+            if (seen.kind, seen.project, seen.anchor, seen.name) == (
+                entry.kind,
+                entry.project,
+                entry.anchor,
+                entry.name,
+            ):
                 entries[i] = replace(seen, count=seen.count + entry.count)
                 return
         entries.append(entry)

@@ -111,7 +111,7 @@ def _shared(name: str, value: Any) -> Any:
     encoded by icalendar once instead of once per event: most of a VEVENT's build time is icalendar
     constructing property and parameter objects. Exactly what ``Component.add`` would store."""
     if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.timezone.utc)  # DTSTAMP and LAST-MODIFIED are UTC, as add() makes them
+        value = value.astimezone(dt.UTC)  # DTSTAMP and LAST-MODIFIED are UTC, as add() makes them
     if isinstance(value, tuple):
         value = list(value)
     return icalendar.Event._encode(name, value)
@@ -153,7 +153,8 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None, memo:
         if not event.all_day:
             start, end = event.times
             zones.setdefault(event.zone.key, []).extend(
-                (start.date(), end.date(), *_series_days(event), *(o.times[1].date() for o in changed)))
+                (start.date(), end.date(), *_series_days(event), *(o.times[1].date() for o in changed))
+            )
     # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
     for key in sorted(zones):
         cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))

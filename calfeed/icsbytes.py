@@ -72,7 +72,9 @@ def assemble(calendar: icalendar.Calendar, events: list[Piece], memo: Memo | Non
 
 
 # An event no file has: a link built for it shows how the context builds links (base URL, language).
-PROBE = Event(id="calfeed-probe", title=Text("probe"), type="meeting", start=dt.date(2000, 1, 1), end=dt.date(2000, 1, 1))
+PROBE = Event(
+    id="calfeed-probe", title=Text("probe"), type="meeting", start=dt.date(2000, 1, 1), end=dt.date(2000, 1, 1)
+)
 CONTENT = operator.attrgetter(*(f.name for f in fields(Event) if f.name != "line"))  # the line is not content
 
 

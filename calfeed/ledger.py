@@ -82,7 +82,7 @@ def revise(
     With ``path=None`` nothing is remembered and every event counts as new at ``now``.
     A ledger that cannot be written raises ``LedgerError``. The change log keeps ``keep_days`` days.
     """
-    now = now.astimezone(dt.timezone.utc).replace(microsecond=0)
+    now = now.astimezone(dt.UTC).replace(microsecond=0)
     if path is None:
         return _apply({}, schedule, now, keep_days)
     path = Path(path)

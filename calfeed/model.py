@@ -263,8 +263,8 @@ def sort_key(event: Event) -> tuple[dt.datetime, str]:
     """Chronological order; an all-day event sorts at the start of its day in UTC."""
     start = event.start
     if not isinstance(start, dt.datetime):
-        start = dt.datetime.combine(start, dt.time(0), dt.timezone.utc)
-    return (start.astimezone(dt.timezone.utc), event.id)
+        start = dt.datetime.combine(start, dt.time(0), dt.UTC)
+    return (start.astimezone(dt.UTC), event.id)
 
 
 @dataclass(frozen=True)

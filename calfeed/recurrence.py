@@ -62,7 +62,7 @@ def utc_until(recurrence: Recurrence, start: dt.date | dt.datetime) -> dt.date |
     if until is None or not isinstance(start, dt.datetime):
         return until.date() if isinstance(until, dt.datetime) else until
     local = until if isinstance(until, dt.datetime) else dt.datetime.combine(until, END_OF_DAY)
-    return local.replace(tzinfo=start.tzinfo).astimezone(dt.timezone.utc)
+    return local.replace(tzinfo=start.tzinfo).astimezone(dt.UTC)
 
 
 def occurs_on(recurrence: Recurrence, start: dt.date | dt.datetime, day: dt.date) -> bool:

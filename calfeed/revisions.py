@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # the time of revisions nothing remembers
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # the time of revisions nothing remembers
 KINDS = ("added", "moved", "cancelled", "reinstated", "changed", "removed")
 TRACKED = ("start", "end", "location", "status", "title", "type", "project")  # what a change record compares
 

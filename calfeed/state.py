@@ -255,8 +255,9 @@ def _accepted(body: dict) -> Accepted:
             accepted_at=_moment(body["accepted_at"]),
             source=str(body["source"]),
             # JSON is untyped: the pair _accepted_dict wrote (a damaged one of another length just never matches)
-            inputs=cast("tuple[Signature | None, Signature | None]",
-                        tuple(tuple(s) if s else None for s in body["inputs"])),
+            inputs=cast(
+                "tuple[Signature | None, Signature | None]", tuple(tuple(s) if s else None for s in body["inputs"])
+            ),
             revisions=Revisions(events, _moment(body["last_modified"]), changelog.from_json(body.get("changes", []))),
             notes=tuple(Problem(**p) for p in body.get("notes", [])),
         )

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import icalendar
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 LOOK_AHEAD_YEARS = 8  # past the span, so that "last Sunday" and "4th Sunday" are told apart
 YEAR = dt.timedelta(days=365)

@@ -24,15 +24,33 @@ TYPE_NAMES = {
         Text("workshoppar", "workshops", da="workshops", de="Workshops", pl="warsztaty", lt="praktiniai seminarai"),
     ),
     "meeting": (
-        Text("Projektmöte", "Project meeting", da="Projektmøde", de="Projekttreffen", pl="Spotkanie projektowe",
-             lt="Projekto susitikimas"),
-        Text("projektmöten", "project meetings", da="projektmøder", de="Projekttreffen", pl="spotkania projektowe",
-             lt="projekto susitikimai"),
+        Text(
+            "Projektmöte",
+            "Project meeting",
+            da="Projektmøde",
+            de="Projekttreffen",
+            pl="Spotkanie projektowe",
+            lt="Projekto susitikimas",
+        ),
+        Text(
+            "projektmöten",
+            "project meetings",
+            da="projektmøder",
+            de="Projekttreffen",
+            pl="spotkania projektowe",
+            lt="projekto susitikimai",
+        ),
     ),
     "study-trip": (
         Text("Studieresa", "Study trip", da="Studietur", de="Studienreise", pl="Wizyta studyjna", lt="Studijų vizitas"),
-        Text("studieresor", "study trips", da="studieture", de="Studienreisen", pl="wizyty studyjne",
-             lt="studijų vizitai"),
+        Text(
+            "studieresor",
+            "study trips",
+            da="studieture",
+            de="Studienreisen",
+            pl="wizyty studyjne",
+            lt="studijų vizitai",
+        ),
     ),
 }
 

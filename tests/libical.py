@@ -44,8 +44,10 @@ def library() -> ctypes.CDLL:
         "icalproperty_get_value_as_string": ([ctypes.c_void_p], ctypes.c_char_p),
         "icalproperty_status_to_string": ([ctypes.c_int], ctypes.c_char_p),
         "icalcomponent_get_status": ([ctypes.c_void_p], ctypes.c_int),
-        **{f"icalcomponent_get_{name}": ([ctypes.c_void_p], ctypes.c_char_p)
-           for name in ("uid", "summary", "description", "location")},  # fmt: skip
+        **{
+            f"icalcomponent_get_{name}": ([ctypes.c_void_p], ctypes.c_char_p)
+            for name in ("uid", "summary", "description", "location")
+        },  # fmt: skip
     }
     for name, (arguments, result) in signatures.items():
         function = getattr(lib, name)
@@ -62,7 +64,7 @@ def _moment(lib: ctypes.CDLL, value: IcalTime) -> tuple[str | None, str | None]:
     if not value.zone:  # floating (no TZID, or one libical could not resolve): no instant, say so
         return None, dt.datetime(value.year, value.month, value.day, value.hour, value.minute, value.second).isoformat()
     seconds = lib.icaltime_as_timet_with_zone(value, value.zone)
-    return None, dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None, dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _text(raw: bytes | None) -> str | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from conftest import MINIMAL, SHIPPED
+
 from calfeed.cli import main
 from calfeed.loader import check
-from conftest import MINIMAL, SHIPPED
 
 COMMENTED = """\
 # Höstens aktiviteter. Kommentarer, ordning och tomrader ska stå kvar.

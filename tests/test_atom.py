@@ -39,7 +39,9 @@ def test_upcoming_atom_has_one_entry_per_upcoming_activity_linking_to_its_page(c
     assert feed.feed.title.startswith("Kommande aktiviteter")
     assert feed.feed.language == "sv"
     assert {link.rel: link.href for link in feed.feed.links} == {
-        "self": "http://localhost/upcoming.atom", "alternate": "http://localhost/"}
+        "self": "http://localhost/upcoming.atom",
+        "alternate": "http://localhost/",
+    }
     assert len({e.id for e in feed.entries}) == len(feed.entries)  # ids are unique
     for entry in feed.entries:
         assert entry.link.startswith("http://localhost/events/")
@@ -110,7 +112,10 @@ def test_a_series_gives_one_entry_per_date_and_hide_cancelled_drops_one(make_app
         assert len({e.id for e in entries}) == 5
         hidden = parse(client.get("/upcoming.atom?cancelled=hide")).entries
         assert [e.summary.split(",")[0] for e in hidden if event_id(e) == "samordnarmote"] == [
-            "7 januari 2030", "21 januari 2030", "28 januari 2030"]
+            "7 januari 2030",
+            "21 januari 2030",
+            "28 januari 2030",
+        ]
 
 
 def test_updated_comes_from_the_ledger_and_moves_for_the_edited_event_only(make_app, events_file):

@@ -59,8 +59,10 @@ def changes_page(client, url: str = "/changes") -> list[dict]:
         if values is not None:
             terms = [e for e in values.children if e.tag == "dt"]
             details = [e for e in values.children if e.tag == "dd"]
-            rows = {t.text.strip(): (" ".join(d.text.split()), [c.text for c in d.children])
-                    for t, d in zip(terms, details, strict=True)}
+            rows = {
+                t.text.strip(): (" ".join(d.text.split()), [c.text for c in d.children])
+                for t, d in zip(terms, details, strict=True)
+            }
         found.append({"kind": item.get("class").split()[1].removeprefix("change-"), "link": link.get("href"),
                       "title": link.text.strip(), "time": item.children[1].children[0].get("datetime"),
                       "rows": rows})  # fmt: skip
@@ -115,8 +117,10 @@ def test_each_change_carries_the_sequence_the_calendar_feeds_publish(make_app, e
         client = make_app(edited).test_client()
     feed = {e.uid.split("@")[0]: e.sequence for e in strict_events(client.get("/calendar.ics").data)}
     records = json.loads(ledger_path(edited).read_text(encoding="utf-8"))["changes"]
-    assert {key.split(" ")[1]: r["sequence"] for key, r in records.items()} == {KALMAR: feed[KALMAR],
-                                                                                KRISTIANSTAD: feed[KRISTIANSTAD]}
+    assert {key.split(" ")[1]: r["sequence"] for key, r in records.items()} == {
+        KALMAR: feed[KALMAR],
+        KRISTIANSTAD: feed[KRISTIANSTAD],
+    }
     assert feed[KALMAR] == 1
 
 
@@ -136,18 +140,23 @@ def test_added_removed_reinstated_and_details_changed_are_each_told(make_app, ev
         make_app(events_file)
     text = events_file.read_text(encoding="utf-8").replace("    status: cancelled\n", "", 1)
     start = text.index(f"  - id: {TRIP}")
-    text = text[:start] + text[text.index("  - id: ", start + 1):]  # the trip removed
+    text = text[:start] + text[text.index("  - id: ", start + 1) :]  # the trip removed
     text = text.replace("sv: Det andra utbildningstillfället (Basic) för projektutveckling",
                         "sv: Andra utbildningstillfället (Basic)", 1)  # fmt: skip
     text += "\n  - {id: ny-workshop, title: Ny workshop, type: workshop, location: kalmar, start: 2019-12-12}\n"
     events_file.write_text(text, encoding="utf-8")
     with freeze_time("2019-10-03 08:00"):
         client = make_app(events_file).test_client()
-        found = {c["link"].rsplit("/", 1)[1] if c["kind"] != "removed" else TRIP: c
-                 for c in reversed(changes_page(client))}  # the newest change of each event wins
+        found = {
+            c["link"].rsplit("/", 1)[1] if c["kind"] != "removed" else TRIP: c for c in reversed(changes_page(client))
+        }  # the newest change of each event wins
         assert [c["kind"] for c in changes_page(client)][-1] == "cancelled"
     assert {k: c["kind"] for k, c in found.items()} == {
-        KRISTIANSTAD: "reinstated", TRIP: "removed", KALMAR: "changed", "ny-workshop": "added"}  # and the cancel before
+        KRISTIANSTAD: "reinstated",
+        TRIP: "removed",
+        KALMAR: "changed",
+        "ny-workshop": "added",
+    }  # and the cancel before
     assert found[KALMAR]["rows"] == {"Titel": ("från Det andra utbildningstillfället (Basic) för projektutveckling"
                                                " till Andra utbildningstillfället (Basic)",
                                                ["Det andra utbildningstillfället (Basic) för projektutveckling",
@@ -205,7 +214,10 @@ def test_the_event_page_says_when_it_last_changed_and_what_changed(make_app, edi
         "Senast ändrad", "2 oktober 2019 11:30: Flyttad · Alla ändringar",
         "När från 5 december 2019 till 6 december 2019 Plats från Kalmar till Alvesta")  # fmt: skip
     assert last_changed(f"/en/events/{KRISTIANSTAD}") == (
-        "Last changed", "2 October 2019 11:30: Cancelled · All changes", "Status from Confirmed to Cancelled")
+        "Last changed",
+        "2 October 2019 11:30: Cancelled · All changes",
+        "Status from Confirmed to Cancelled",
+    )
     # published, and never changed since: the time of publication, nothing to tell
     assert last_changed(f"/en/events/{TRIP}") == ("Last changed", "1 October 2019 10:00 · All changes", "")
 

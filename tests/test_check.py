@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import MINIMAL, ROOT, SHIPPED, dedent
 from flask.cli import FlaskGroup
 
 from calfeed.cli import main
 from calfeed.loader import check
-from conftest import MINIMAL, ROOT, SHIPPED, dedent
 
 BROKEN = Path(__file__).parent / "broken"
 FIXTURES = sorted(BROKEN.glob("*.yaml"))
@@ -199,18 +199,23 @@ def test_an_event_outside_its_projects_period_is_a_warning_at_its_start():
         project: umbrella
         start: 2020-07-01
     """)
-    assert found == ["events.yaml:13:10: warning: the event on line 9 is outside the period of project "
-                     "'umbrella' (2018-01-01 – 2020-06-30) (check the date, or the project's start and end)"]
+    assert found == [
+        "events.yaml:13:10: warning: the event on line 9 is outside the period of project "
+        "'umbrella' (2018-01-01 – 2020-06-30) (check the date, or the project's start and end)"
+    ]
 
 
 def test_an_event_inside_its_projects_period_is_not_warned_about():
-    assert warnings_for("""
+    assert (
+        warnings_for("""
       - id: inside
         title: Inside
         type: meeting
         project: umbrella
         start: 2020-06-30 09:00
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_a_past_event_still_tentative_is_a_warning_when_today_is_given():
@@ -225,8 +230,10 @@ def test_a_past_event_still_tentative_is_a_warning_when_today_is_given():
     assert warnings_for(text, today=dt.date(2019, 11, 14)) == []
     assert warnings_for(text) == []  # no today, no opinion
     found = warnings_for(text, today=dt.date(2019, 11, 15))
-    assert found == ["events.yaml:14:11: warning: the event on line 9 ended on 2019-11-14 but is still 'tentative' "
-                     "(write 'status: confirmed' if it took place, 'status: cancelled' if not)"]
+    assert found == [
+        "events.yaml:14:11: warning: the event on line 9 ended on 2019-11-14 but is still 'tentative' "
+        "(write 'status: confirmed' if it took place, 'status: cancelled' if not)"
+    ]
 
 
 def test_the_cli_passes_todays_date_so_old_tentative_events_are_warned_about(runner, tmp_path):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from calfeed.cli import main
 from conftest import MINIMAL, ROOT, SHIPPED
+
+from calfeed.cli import main
 
 
 def test_check_passes_the_shipped_file(runner):

@@ -28,20 +28,20 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import icalendar
+import libical
 import pytest
 import recurring_ical_events
 import vobject
 import yaml
+from conftest import ROOT, SHIPPED, dedent
 from dateutil import tz
 from freezegun import freeze_time
+from icalcheck import strict_events
 
 from calfeed import cli, feedsize
 from calfeed.cli import main
 from calfeed.loader import load
 from calfeed.web import create_app
-import libical
-from conftest import ROOT, SHIPPED, dedent
-from icalcheck import strict_events
 
 HARD = ROOT / "tests" / "fixtures" / "hard-cases.yaml"
 JS = ROOT / "tests" / "js"
@@ -53,7 +53,7 @@ TYPES = ("training", "conference", "workshop", "meeting", "study-trip")
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # The countries the two files use, as readers of each language name them (sv, en, da, de, pl, lt),
 # and their one clock.
@@ -103,8 +103,9 @@ EXPECTED_HARD = {
     "hard-commas-semicolons": Expect(dt.date(2019, 9, 19), dt.date(2019, 9, 20)),
     "hard-stockholm-summer-time": Expect(_at(STOCKHOLM, 2019, 10, 25, 10, 0), _at(STOCKHOLM, 2019, 10, 25, 12, 0)),
     "hard-stockholm-winter-time": Expect(_at(STOCKHOLM, 2019, 10, 28, 10, 0), _at(STOCKHOLM, 2019, 10, 28, 12, 0)),
-    "hard-stockholm-overnight-across-dst": Expect(_at(STOCKHOLM, 2019, 10, 26, 20, 0),
-                                                  _at(STOCKHOLM, 2019, 10, 27, 10, 0)),  # fmt: skip
+    "hard-stockholm-overnight-across-dst": Expect(
+        _at(STOCKHOLM, 2019, 10, 26, 20, 0), _at(STOCKHOLM, 2019, 10, 27, 10, 0)
+    ),  # fmt: skip
     "hard-vilnius-summer-time": Expect(_at(VILNIUS, 2019, 10, 25, 10, 0), _at(VILNIUS, 2019, 10, 25, 11, 30)),
     "hard-vilnius-winter-time": Expect(_at(VILNIUS, 2019, 12, 5, 10, 0), _at(VILNIUS, 2019, 12, 5, 12, 0)),
     "hard-vilnius-event-timezone": Expect(_at(VILNIUS, 2020, 3, 30, 10, 0), _at(VILNIUS, 2020, 3, 30, 11, 0)),
@@ -175,8 +176,13 @@ def feed_urls(path: Path) -> list[str]:
         "/types/study-trip.ics?location=" + ",".join(locations[:2]),
     ]
     swedish += [f"/events/{event['id']}.ics" for event in data["events"]]
-    partner = ["/calendar.ics", f"/projects/{projects[0]}.ics", f"/locations/{locations[-1]}.ics?cancelled=hide",
-               "/types/conference.ics", *(f"/events/{event['id']}.ics" for event in data["events"][:2])]
+    partner = [
+        "/calendar.ics",
+        f"/projects/{projects[0]}.ics",
+        f"/locations/{locations[-1]}.ics?cancelled=hide",
+        "/types/conference.ics",
+        *(f"/events/{event['id']}.ics" for event in data["events"][:2]),
+    ]
     others = [f"/{lang}{url}" for lang in LANGS[2:] for url in partner]
     return swedish + ["/en" + url for url in swedish] + others + [f"/calendar.ics?lang={lang}" for lang in LANGS[1:]]
 
@@ -253,8 +259,15 @@ def serve_all(path: Path, tmp: Path) -> dict[str, Served]:
     by_node = zip(icaljs(bodies), node_reader("tsics_events.mjs", bodies), node_reader("nodeical_events.mjs", bodies),
                   strict=True)  # fmt: skip
     return {
-        url: Served(r.data, dict(r.headers), strict_events(r.data), _vobject_events(r.data), *parsed,
-                    libical.events(r.data), icalendar.Calendar.from_ical(r.data).walk("VEVENT"))
+        url: Served(
+            r.data,
+            dict(r.headers),
+            strict_events(r.data),
+            _vobject_events(r.data),
+            *parsed,
+            libical.events(r.data),
+            icalendar.Calendar.from_ical(r.data).walk("VEVENT"),
+        )
         for (url, r), parsed in zip(responses.items(), by_node, strict=True)
     }
 
@@ -561,8 +574,14 @@ def test_oversized_feeds_names_each_served_feed_over_the_limit_in_every_language
     schedule = load(SHIPPED)
     sizes = dict(feedsize.oversized_feeds(schedule, 0))
     assert len(sizes) == 6 * (1 + len(schedule.projects) + len(schedule.locations) + len(TYPES))
-    assert {"/calendar.ics", "/en/calendar.ics", "/da/calendar.ics", "/de/calendar.ics", "/pl/calendar.ics",
-            "/lt/calendar.ics"} <= set(sizes)
+    assert {
+        "/calendar.ics",
+        "/en/calendar.ics",
+        "/da/calendar.ics",
+        "/de/calendar.ics",
+        "/pl/calendar.ics",
+        "/lt/calendar.ics",
+    } <= set(sizes)
     limit = min(sizes["/calendar.ics"], sizes["/en/calendar.ics"]) - 1
     over = {path for path, size in sizes.items() if size > limit}
     assert {path for path, _ in feedsize.oversized_feeds(schedule, limit)} == over
@@ -666,8 +685,9 @@ def test_every_parser_reads_the_endless_weekly_series_in_vilnius_as_ten_o_clock_
     (dt.date(2035, 7, 1), dt.date(2035, 7, 31), 7),  # EEST, UTC+3
     (dt.date(2040, 10, 20), dt.date(2040, 11, 5), None),  # across the change of 28 October 2040
 ])  # fmt: skip
-def test_the_endless_series_stays_at_ten_in_vilnius_years_ahead_in_summer_and_winter(served_series, first, last,
-                                                                                     utc_hour):
+def test_the_endless_series_stays_at_ten_in_vilnius_years_ahead_in_summer_and_winter(
+    served_series, first, last, utc_hour
+):
     body = served_series["/calendar.ics"].body
     found = [e for e in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(first, last)
              if str(e["UID"]).startswith("veckomote-vilnius@")]  # fmt: skip
@@ -746,6 +766,7 @@ def coordinates_in_file(path: Path, event_id: str) -> tuple[float, float] | None
 
 def geo_readings(feed: Served) -> dict[str, dict[str, tuple[float, float] | None]]:
     """(latitude, longitude) of each event's GEO as each parser reads it; None without GEO."""
+
     def pair(value) -> tuple[float, float] | None:
         return None if value is None else (float(value[0]), float(value[1]))
 

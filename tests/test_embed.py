@@ -30,8 +30,19 @@ def framed(make_app):
     return make_app(CALFEED_FRAME_ORIGINS=REGION).test_client()
 
 
-@pytest.mark.parametrize("url", ["/embed", "/en/embed", "/embed?project=umbrella&limit=3", "/en/embed?past=1",
-                                 "/da/embed", "/de/embed", "/pl/embed?limit=3", "/lt/embed"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/embed",
+        "/en/embed",
+        "/embed?project=umbrella&limit=3",
+        "/en/embed?past=1",
+        "/da/embed",
+        "/de/embed",
+        "/pl/embed?limit=3",
+        "/lt/embed",
+    ],
+)
 def test_embed_may_be_framed_by_exactly_the_configured_origin(framed, url):
     response = framed.get(url)
     assert response.status_code == 200
@@ -131,13 +142,16 @@ def test_fragment_takes_the_agendas_filters_limit_and_past(client):
     with freeze_time("2020-03-01"):
         past = Page(client.get("/embed/fragment?past=1&limit=2").get_data(as_text=True))
         assert [li.children[0].children[0].get("datetime") for li in past.by_class("li", "calfeed-event")] == [
-            "2020-02-25", "2020-01-10"]  # newest first
+            "2020-02-25",
+            "2020-01-10",
+        ]  # newest first
         assert lines_of(Page(client.get("/embed/fragment").get_data(as_text=True))) == []
 
 
 def test_default_limit_is_ten(make_app, tmp_path):
-    events = "".join(f"  - {{id: e{n:02d}, title: Möte {n}, type: meeting, start: 2030-01-{n:02d}}}\n"
-                     for n in range(1, 21))
+    events = "".join(
+        f"  - {{id: e{n:02d}, title: Möte {n}, type: meeting, start: 2030-01-{n:02d}}}\n" for n in range(1, 21)
+    )
     client = make_app("calendar: {name: Test}\nevents:\n" + events).test_client()
     with freeze_time("2029-12-01"):
         assert len(lines_of(Page(client.get("/embed/fragment").get_data(as_text=True)))) == 10

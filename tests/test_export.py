@@ -12,11 +12,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from freezegun import freeze_time
+from icalcheck import strict_events
 
 from calfeed.cli import main
 from calfeed.export import links
 from calfeed.export_tree import OWN
-from icalcheck import strict_events
 
 DAY = "2019-11-01 10:00"  # the agenda shows what is upcoming on the day of the export
 
@@ -31,7 +31,9 @@ def exported(events_file: Path, runner, tmp_path: Path) -> Path:
 
 
 def files(outdir: Path) -> list[Path]:
-    return sorted(p for p in outdir.rglob("*") if p.is_file() and p.suffix != ".gz" and p.relative_to(outdir).parts[0] not in OWN)
+    return sorted(
+        p for p in outdir.rglob("*") if p.is_file() and p.suffix != ".gz" and p.relative_to(outdir).parts[0] not in OWN
+    )
 
 
 def url_of(outdir: Path, path: Path) -> str:

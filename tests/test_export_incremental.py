@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
+from icalcheck import strict_events
 
 from calfeed import export, export_tree
 from calfeed.cli import main
-from icalcheck import strict_events
 
 DAY = "2019-11-01 10:00"
 EVENT = "umbrella-2019-10-21-utbildning-kristianstad"
@@ -57,7 +57,9 @@ def test_a_second_build_of_the_same_file_writes_nothing(runner, events_file, tmp
     assert stamps(site) == before  # not rewritten: rsync -a and s3 sync skip every file
 
 
-def test_after_a_one_event_edit_only_the_files_whose_bytes_changed_are_written_and_listed(runner, events_file, tmp_path):
+def test_after_a_one_event_edit_only_the_files_whose_bytes_changed_are_written_and_listed(
+    runner, events_file, tmp_path
+):
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     build(runner, events_file, site)
     before, times = tree(site), stamps(site)
@@ -84,7 +86,7 @@ def test_files_of_a_deleted_event_are_removed_and_listed(runner, events_file, tm
     build(runner, events_file, site)
     text = events_file.read_text(encoding="utf-8")
     start = text.index(f"  - id: {EVENT}")
-    events_file.write_text(text[:start] + text[text.index("  - id:", start + 1):], encoding="utf-8")
+    events_file.write_text(text[:start] + text[text.index("  - id:", start + 1) :], encoding="utf-8")
     manifest = build(runner, events_file, site)
     gone = [name for name in manifest["removed"] if EVENT in name]
     assert f"events/{EVENT}.ics" in gone and f"lt/events/{EVENT}/index.html.gz" in gone

@@ -6,7 +6,6 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-
 from conftest import MINIMAL, dedent
 from icalcheck import local, strict_events, vobject_events
 
@@ -47,14 +46,17 @@ def test_feed_carries_location_category_and_calendar_name(client):
 
 
 def test_timed_event_in_vilnius_is_nine_in_stockholm(make_app):
-    app = make_app(MINIMAL + dedent("""
+    app = make_app(
+        MINIMAL
+        + dedent("""
       - id: klaipeda-meeting
         title: Partner meeting
         type: meeting
         location: klaipeda
         start: 2019-12-05 10:00
         end: 2019-12-05 12:00
-    """))
+    """)
+    )
     body = app.test_client().get("/calendar.ics").data
     (strict,) = strict_events(body)
     assert local(strict.dtstart, STOCKHOLM).hour == 9
@@ -92,7 +94,8 @@ def test_single_event_download_has_no_calendar_name(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/calendar.ics?type=party", "/calendar.ics?project=nope", "/calendar.ics?location=", "/calendar.ics?lang=fr"]
+    "url",
+    ["/calendar.ics?type=party", "/calendar.ics?project=nope", "/calendar.ics?location=", "/calendar.ics?lang=fr"],
 )
 def test_unknown_filter_value_is_a_400_naming_valid_values(client, url):
     response = client.get(url)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from conftest import SHIPPED
+
 from calfeed import feedsize
 from calfeed.loader import load
 from calfeed.model import EVENT_TYPES, LANGUAGES, Event, Schedule, Text
-from conftest import SHIPPED
 
 ONE_EVENT_DOWNLOAD = "feeds.event"  # a single event's .ics, not a feed anyone subscribes to
 
@@ -26,8 +27,12 @@ def test_every_measured_feed_is_a_feed_route_of_the_app_and_every_feed_route_is_
         matched.add((endpoint, values.pop("lang"), tuple(values.values())))
     feed_routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("feeds.")}
     assert {endpoint for endpoint, _, _ in matched} == feed_routes - {ONE_EVENT_DOWNLOAD}
-    slugs = {"feeds.everything": [()], "feeds.project": [(s,) for s in schedule.projects],
-             "feeds.location": [(s,) for s in schedule.locations], "feeds.event_type": [(t,) for t in EVENT_TYPES]}
+    slugs = {
+        "feeds.everything": [()],
+        "feeds.project": [(s,) for s in schedule.projects],
+        "feeds.location": [(s,) for s in schedule.locations],
+        "feeds.event_type": [(t,) for t in EVENT_TYPES],
+    }
     every = {(endpoint, lang, values) for endpoint, all_values in slugs.items() for values in all_values
              for lang in LANGUAGES}  # fmt: skip
     assert matched == every

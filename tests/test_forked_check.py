@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pickle
 
+from conftest import MINIMAL, SHIPPED
+
 from calfeed import forked_check
 from calfeed.loader import check
 from calfeed.store import Store
-from conftest import MINIMAL, SHIPPED
 
 
 def test_a_file_checked_apart_gives_the_same_schedule_as_checked_here():
@@ -48,7 +49,9 @@ def test_the_store_checks_new_versions_over_the_threshold_apart(tmp_path, monkey
     path = tmp_path / "events.yaml"
     path.write_bytes(SHIPPED.read_bytes())
     calls = []
-    monkeypatch.setattr("calfeed.store.check_apart", lambda *a, **k: calls.append(k["previous"]) or forked_check.check_apart(*a, **k))
+    monkeypatch.setattr(
+        "calfeed.store.check_apart", lambda *a, **k: calls.append(k["previous"]) or forked_check.check_apart(*a, **k)
+    )
     store = Store(path, ledger=False, apart_from=0, check_every=0, settle=0)
     first = store.current().schedule
     assert calls == [None]  # at start-up there is nothing to compare with: the whole schedule comes back

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, SHIPPED, dedent
 
 from calfeed import geo, loader
-from conftest import MINIMAL, SHIPPED, dedent
 
 DATA = Path(geo.__file__).parent / "data" / "southern-baltic.json"
 
@@ -63,7 +63,7 @@ def on_land(x: float, y: float, all_rings: list) -> bool:
     """Even–odd rule: a point is land when a ray crosses the land outlines an odd number of times."""
     inside = False
     for ring in all_rings:
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=False):
             if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
                 inside = not inside
     return inside
@@ -105,7 +105,7 @@ def test_the_glyphs_of_a_place_sit_side_by_side_centred_on_its_point():
     xs = [g.x for g in kalmar.glyphs]
     assert sum(xs) / len(xs) == pytest.approx(x, abs=0.5)
     assert all(g.y == pytest.approx(y, abs=0.1) for g in kalmar.glyphs)
-    assert min(b - a for a, b in zip(xs, xs[1:])) >= geo.GLYPH_SPACING - 0.2
+    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= geo.GLYPH_SPACING - 0.2
 
 
 def label_box(place: geo.Place) -> tuple[float, float, float, float]:
@@ -129,7 +129,9 @@ def test_a_location_map_highlights_exactly_that_place():
 
 
 def test_a_place_outside_the_viewport_is_listed_but_not_drawn():
-    text = MINIMAL.replace("    timezone: Europe/Vilnius\n", "    timezone: Europe/Vilnius\n    coordinates: [59.44, 24.75]\n")
+    text = MINIMAL.replace(
+        "    timezone: Europe/Vilnius\n", "    timezone: Europe/Vilnius\n    coordinates: [59.44, 24.75]\n"
+    )
     assert "59.44" in text
     result = loader.check(text + dedent("""
       - id: a

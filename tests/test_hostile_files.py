@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from icalcheck import strict_events, vobject_events
 
 from calfeed import loader
 from calfeed.errors import EventsFileError
 from calfeed.loader import check, check_file
-from icalcheck import strict_events, vobject_events
 
 HOSTILE = Path(__file__).parent / "hostile"
 EXPECTED: dict[str, dict] = tomllib.loads((HOSTILE / "expected.toml").read_text(encoding="utf-8"))
@@ -195,7 +195,7 @@ def test_json_ld_block_cannot_be_closed_early_by_script_tags_in_event_text(make_
     data = [json.loads(s) for s in scripts]
 
     assert len(data) == 1
-    assert data[0]["name"] == "<script>alert(1)</script> & '\"quotes\""
+    assert data[0]["name"] == '<script>alert(1)</script> & \'"quotes"'
     assert data[0]["description"] == "</script><script>alert(2)</script><!--"  # the U+2028 was trimmed
     assert "</script>" not in scripts[0] and "<!--" not in scripts[0]
 

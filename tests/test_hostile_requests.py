@@ -183,8 +183,9 @@ KNOWN = {"slug": ["umbrella", "kalmar", "gdansk", "training", "study-trip"], "ev
 nasty = st.one_of(
     st.text(max_size=30),
     st.text(alphabet=string.printable, max_size=30),
-    st.sampled_from(["", "%00", "%ff", "..", "%2e%2e%2f", "a,b", ",", "umbrella", "training", "hide", "en", "-1",
-                     "9" * 30]),
+    st.sampled_from(
+        ["", "%00", "%ff", "..", "%2e%2e%2f", "a,b", ",", "umbrella", "training", "hide", "en", "-1", "9" * 30]
+    ),
     st.binary(max_size=20).map(lambda b: "".join(f"%{x:02x}" for x in b)),
 )
 
@@ -251,7 +252,14 @@ def test_json_answers_match_their_schema_in_the_openapi_description(shared_clien
     assert errors == []
 
 
-@pytest.mark.parametrize(("url", "status"), [("/past?page=²", 400), ("/en/past?page=١", 400),
-                                             ("/calendar.ics?past=²", 400), ("/projects/umbrella.ics?past=٣", 400)])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/past?page=²", 400),
+        ("/en/past?page=١", 400),
+        ("/calendar.ics?past=²", 400),
+        ("/projects/umbrella.ics?past=٣", 400),
+    ],
+)
 def test_digits_that_are_not_ascii_are_no_number_and_no_server_error(shared_client, url, status):
     assert shared_client.get(url).status_code == status

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
+from icalcheck import strict_events
 from werkzeug.http import http_date
 
-from icalcheck import strict_events
-
 FEED = "/projects/umbrella.ics"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(day: int, hour: int = 12) -> dt.datetime:
@@ -95,7 +94,7 @@ def test_last_modified_never_decreases_across_a_deletion(make_app, events_file):
         edited = client.get(FEED).last_modified
     text = events_file.read_text(encoding="utf-8")
     start = text.index("  - id: umbrella-2019-11-13-studieresa-guldborgsund")
-    events_file.write_text(text[:start] + text[text.index("  - id: ", start + 1):], encoding="utf-8")
+    events_file.write_text(text[:start] + text[text.index("  - id: ", start + 1) :], encoding="utf-8")
     with freeze_time(at(3)):
         response = client.get(FEED, headers={"If-Modified-Since": http_date(edited)})
     assert first <= edited <= response.last_modified

@@ -151,8 +151,11 @@ def test_the_language_switch_leads_to_the_same_page_in_the_other_language(client
     switch = {a.get("lang"): a for a in english.by_class("a", "language")}
     assert (switch["sv"].get("href"), switch["sv"].get("hreflang"), switch["sv"].text) == (sv, "sv", "Svenska")
     for page in (swedish, english):
-        alternates = {link.get("hreflang"): link.get("href") for link in page.find("link", rel="alternate")
-                      if link.get("type") != "application/atom+xml"}  # the news feed is an alternate too
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in page.find("link", rel="alternate")
+            if link.get("type") != "application/atom+xml"
+        }  # the news feed is an alternate too
         assert {code: alternates[code] for code in ("sv", "en", "x-default")} == {"sv": sv, "en": en, "x-default": sv}
 
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from conftest import ROOT, SHIPPED
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalcheck import strict_events, vobject_events
 
 from calfeed import ics
 from calfeed.icsbytes import Memo, fold, to_ical
@@ -18,10 +20,7 @@ from calfeed.ledger import revise
 from calfeed.loader import check
 from calfeed.model import Schedule
 
-from conftest import ROOT, SHIPPED
-from icalcheck import strict_events, vobject_events
-
-NOW = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC)
 AWKWARD = st.text(st.sampled_from(list("ab ,;:\\^\"'\nåäöÅłėß€日本😀") + ["\t"]), max_size=400)
 
 

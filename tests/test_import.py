@@ -22,12 +22,13 @@ import icalendar
 import pytest
 import recurring_ical_events
 import trustme
+from conftest import MINIMAL as EMPTY
+from conftest import ROOT, SHIPPED
+from icalcheck import strict_events
 
 from calfeed.cli import main
 from calfeed.importing import fetch
 from calfeed.loader import check
-from conftest import MINIMAL as EMPTY, ROOT, SHIPPED
-from icalcheck import strict_events
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 OUTLOOK = FIXTURES / "outlook.ics"
@@ -84,11 +85,12 @@ def occurrences(body: bytes, public_only: bool = False) -> list[tuple]:
 def same_occurrences(feed: list[tuple], source: list[tuple]) -> bool:
     """The same occurrences; each description as the source's, and then the link the feed adds."""
     return len(feed) == len(source) and all(
-        ours[:4] == theirs[:4] and ours[4].startswith(theirs[4]) for ours, theirs in zip(feed, source))
+        ours[:4] == theirs[:4] and ours[4].startswith(theirs[4]) for ours, theirs in zip(feed, source, strict=False)
+    )
 
 
 def _instant(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
-    return value.astimezone(dt.timezone.utc) if isinstance(value, dt.datetime) else value
+    return value.astimezone(dt.UTC) if isinstance(value, dt.datetime) else value
 
 
 def imported_feed(make_app, path: Path) -> bytes:
@@ -145,9 +147,16 @@ def test_times_are_written_in_the_local_time_of_the_place_and_all_day_ends_are_i
     by_title = {e.title.get(): e for e in check(events.read_bytes()).schedule.events}
     workshop = by_title["Workshop om ansökningar"]  # W. Europe Standard Time 13:00 is 13:00 in Hässleholm
     assert (workshop.start, workshop.location, workshop.status) == (
-        dt.datetime(2020, 2, 26, 13, tzinfo=STOCKHOLM), "hassleholm", "cancelled")
+        dt.datetime(2020, 2, 26, 13, tzinfo=STOCKHOLM),
+        "hassleholm",
+        "cancelled",
+    )
     conference = by_title["Konferens i Gdańsk"]  # DTEND 2020-02-06 is the day after the last day
-    assert (conference.start, conference.end, conference.location) == (dt.date(2020, 2, 4), dt.date(2020, 2, 5), "gdansk")
+    assert (conference.start, conference.end, conference.location) == (
+        dt.date(2020, 2, 4),
+        dt.date(2020, 2, 5),
+        "gdansk",
+    )
     gdynia = by_title["Studiebesök i Gdynia"]
     assert gdynia.start == dt.datetime(2020, 3, 12, 9, tzinfo=zoneinfo.ZoneInfo("Europe/Warsaw"))
     assert by_title["Partnermöte Umbrella"].location == "kalmar"  # "Regionhuset, Kalmar"
@@ -156,8 +165,10 @@ def test_times_are_written_in_the_local_time_of_the_place_and_all_day_ends_are_i
 def test_an_unknown_place_becomes_a_location_with_its_country_and_a_todo_for_coordinates(runner, events):
     run(runner, str(OUTLOOK), "--into", str(events))
     text = events.read_text(encoding="utf-8")
-    assert ('  gdynia:\n    name: Gdynia\n    country: PL\n'
-            '    # TODO: coordinates: [latitude, longitude] (added by calfeed import from "Gdynia, Poland")\n') in text
+    assert (
+        "  gdynia:\n    name: Gdynia\n    country: PL\n"
+        '    # TODO: coordinates: [latitude, longitude] (added by calfeed import from "Gdynia, Poland")\n'
+    ) in text
     assert check(text).schedule.locations["gdynia"].timezone == "Europe/Warsaw"
 
 
@@ -168,7 +179,10 @@ def test_with_no_new_locations_the_event_has_no_place_and_its_description_keeps_
     assert "gdynia" not in schedule.locations
     (gdynia,) = [e for e in schedule.events if e.title.get() == "Studiebesök i Gdynia"]
     assert gdynia.location == "" and gdynia.description.get().endswith("Plats: Gdynia, Poland")
-    assert "the place 'Gdynia, Poland' is not a location of the file and is not added (--no-new-locations)" in result.output
+    assert (
+        "the place 'Gdynia, Poland' is not a location of the file and is not added (--no-new-locations)"
+        in result.output
+    )
 
 
 def test_a_misspelt_place_is_offered_a_did_you_mean_and_place_maps_it(runner, tmp_path):
@@ -234,7 +248,10 @@ def test_comments_order_line_endings_and_bom_are_kept(runner, tmp_path):
 
 
 def test_a_series_the_format_cannot_say_is_imported_as_its_single_occurrences(runner, tmp_path, make_app):
-    path, source, result = import_ics(runner, tmp_path, """
+    path, source, result = import_ics(
+        runner,
+        tmp_path,
+        """
 BEGIN:VEVENT
 UID:hourly
 SUMMARY:Pass
@@ -242,7 +259,8 @@ DTSTART;TZID=Europe/Stockholm:20200302T090000
 DTEND;TZID=Europe/Stockholm:20200302T093000
 RRULE:FREQ=HOURLY;COUNT=3
 RDATE;TZID=Europe/Stockholm:20200305T150000
-END:VEVENT""")
+END:VEVENT""",
+    )
     assert result.exit_code == 0, result.output
     assert "it has extra dates (RDATE); imported as its 4 single occurrences" in result.output
     assert len(check(path.read_bytes()).schedule.events) == 4
@@ -250,20 +268,27 @@ END:VEVENT""")
 
 
 def test_a_series_in_a_zone_with_other_daylight_saving_rules_keeps_its_own_zone(runner, tmp_path, make_app):
-    path, source, result = import_ics(runner, tmp_path, """
+    path, source, result = import_ics(
+        runner,
+        tmp_path,
+        """
 BEGIN:VEVENT
 UID:new-york-call
 SUMMARY:Call with New York
 DTSTART;TZID=America/New_York:20200303T100000
 DTEND;TZID=America/New_York:20200303T110000
 RRULE:FREQ=WEEKLY;COUNT=6
-END:VEVENT""")  # the US moves its clocks on 8 March, Europe on 29 March
+END:VEVENT""",
+    )  # the US moves its clocks on 8 March, Europe on 29 March
     assert "    timezone: America/New_York\n" in path.read_text(encoding="utf-8")
     assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
 
 
 def test_an_occurrence_with_its_own_title_becomes_an_event_and_the_series_skips_it(runner, tmp_path, make_app):
-    path, source, result = import_ics(runner, tmp_path, """
+    path, source, result = import_ics(
+        runner,
+        tmp_path,
+        """
 BEGIN:VEVENT
 UID:s1
 SUMMARY:Kurs
@@ -276,14 +301,18 @@ RECURRENCE-ID;VALUE=DATE:20200910
 SUMMARY:Kurs (extra lång)
 DTSTART;VALUE=DATE:20200910
 DTEND;VALUE=DATE:20200912
-END:VEVENT""")
+END:VEVENT""",
+    )
     assert "1 occurrence(s) with their own title or text are single events" in result.output
     assert "    except: [2020-09-10]\n" in path.read_text(encoding="utf-8")
     assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
 
 
 def test_a_moved_occurrence_the_rule_does_not_have_is_kept_as_an_event_of_its_own(runner, tmp_path, make_app):
-    path, source, result = import_ics(runner, tmp_path, """
+    path, source, result = import_ics(
+        runner,
+        tmp_path,
+        """
 BEGIN:VEVENT
 UID:w
 SUMMARY:Veckomöte
@@ -297,7 +326,8 @@ RECURRENCE-ID;TZID=Europe/Stockholm:20200108T090000
 SUMMARY:Veckomöte
 DTSTART;TZID=Europe/Stockholm:20200109T090000
 DTEND;TZID=Europe/Stockholm:20200109T100000
-END:VEVENT""")  # 8 January is a Wednesday: no occurrence of the Monday series
+END:VEVENT""",
+    )  # 8 January is a Wednesday: no occurrence of the Monday series
     assert result.exit_code == 0, result.output
     schedule = check(path.read_bytes()).schedule
     assert sorted(e.start.day for e in schedule.events) == [6, 9]  # the series, and the event on the 9th
@@ -306,7 +336,10 @@ END:VEVENT""")  # 8 January is a Wednesday: no occurrence of the Monday series
 
 
 def test_outlooks_midnight_to_midnight_all_day_appointment_is_all_day_and_categories_give_the_type(runner, tmp_path):
-    path, _, result = import_ics(runner, tmp_path, """
+    path, _, result = import_ics(
+        runner,
+        tmp_path,
+        """
 BEGIN:VEVENT
 UID:d
 SUMMARY:Utbildningsdagar
@@ -314,7 +347,8 @@ CATEGORIES:Blå kategori,Utbildning
 DTSTART;TZID=W. Europe Standard Time:20200301T000000
 DTEND;TZID=W. Europe Standard Time:20200303T000000
 X-MICROSOFT-CDO-ALLDAYEVENT:TRUE
-END:VEVENT""")
+END:VEVENT""",
+    )
     assert result.exit_code == 0, result.output
     (event,) = check(path.read_bytes()).schedule.events
     assert (event.start, event.end, event.type) == (dt.date(2020, 3, 1), dt.date(2020, 3, 2), "training")
@@ -478,11 +512,11 @@ HOSTILE_FILES = {
                      "is not a valid iCalendar file"),
     "too-many.ics": (source_ics("BEGIN:VEVENT\nUID:a\nDTSTART:20200101\nEND:VEVENT\n" * 10_001),
                      "has more than 10,000 events"),
-    "formula.csv": ("titel;datum\r\n=cmd|' /C calc'!A0;2020-01-10\r\n".encode(), "formula.csv:2: the title cell starts like a spreadsheet formula"),
+    "formula.csv": (b"titel;datum\r\n=cmd|' /C calc'!A0;2020-01-10\r\n", "formula.csv:2: the title cell starts like a spreadsheet formula"),
     "at-formula.csv": ("titel;datum;beskrivning\r\nMöte;2020-01-10;@SUM(1+1)*cmd|' /C calc'!A0\r\n".encode(),
                        "the description cell starts like a spreadsheet formula"),
-    "plus-formula.csv": ("titel;datum\r\n+cmd|' /C calc'!A0;2020-01-10\r\n".encode(), "starts like a spreadsheet formula"),
-    "minus-formula.csv": ("titel;datum\r\n-2+3+cmd|' /C calc'!A0;2020-01-10\r\n".encode(), "starts like a spreadsheet formula"),
+    "plus-formula.csv": (b"titel;datum\r\n+cmd|' /C calc'!A0;2020-01-10\r\n", "starts like a spreadsheet formula"),
+    "minus-formula.csv": (b"titel;datum\r\n-2+3+cmd|' /C calc'!A0;2020-01-10\r\n", "starts like a spreadsheet formula"),
     "latin1.csv": ("titel;datum\r\nMöte i Växjö;2020-01-10\r\n".encode("cp1252"), "is not UTF-8 text"),
     "ambiguous.csv": ("titel;datum\r\nMöte;21/10/2019\r\n".encode(), "ambiguous.csv:2: the date (datum) '21/10/2019' is ambiguous"),
     "unknown-column.csv": ("titel;datum;platts\r\nMöte;2020-01-10;Kalmar\r\n".encode(), "unknown column 'platts' (column 3) (did you mean 'plats'?)"),
@@ -511,7 +545,9 @@ def test_warnings_the_import_brings_are_shown(runner, events, tmp_path):
     source.write_text("titel;datum;projekt\nEfter projektet;2021-01-10;umbrella\n", encoding="utf-8")
     result = run(runner, str(source), "--into", str(events), "--dry-run")
     assert result.exit_code == 0
-    assert "warning: the event on line" in result.output and "is outside the period of project 'umbrella'" in result.output
+    assert (
+        "warning: the event on line" in result.output and "is outside the period of project 'umbrella'" in result.output
+    )
 
 
 def test_a_source_whose_result_would_not_pass_check_writes_nothing_and_shows_the_problem(runner, events, tmp_path):
@@ -543,15 +579,20 @@ def test_an_unknown_project_is_refused_with_a_suggestion(runner, events):
 def test_the_template_is_what_swedish_excel_writes_bom_semicolons_and_crlf():
     data = TEMPLATE.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
-    assert data[3:].split(b"\r\n")[0].decode() == "titel;datum;starttid;slutdatum;sluttid;plats;typ;projekt;beskrivning;länk;status"
+    assert (
+        data[3:].split(b"\r\n")[0].decode()
+        == "titel;datum;starttid;slutdatum;sluttid;plats;typ;projekt;beskrivning;länk;status"
+    )
 
 
 def test_a_spreadsheet_from_the_template_imports(runner, events, tmp_path):
     source = tmp_path / "plan.csv"
-    rows = ["Utbildning i projektekonomi;2020-03-17;09:00;;16:00;Kalmar;Utbildning;umbrella;"
-            "\"Steg för steg:\n- budget\n- rapporter\";https://www.regionkalmar.se/;Bekräftat",
-            "Studieresa;2020-04-20;;2020-04-21;;Gdynia, Polen;studieresa;;;;preliminärt",
-            'Konferens;2020-05-06;10:00;2020-05-07;15:30;Gdańsk;konferens;umbrella;"Text med ; och ""citat""";;inställt']
+    rows = [
+        "Utbildning i projektekonomi;2020-03-17;09:00;;16:00;Kalmar;Utbildning;umbrella;"
+        '"Steg för steg:\n- budget\n- rapporter";https://www.regionkalmar.se/;Bekräftat',
+        "Studieresa;2020-04-20;;2020-04-21;;Gdynia, Polen;studieresa;;;;preliminärt",
+        'Konferens;2020-05-06;10:00;2020-05-07;15:30;Gdańsk;konferens;umbrella;"Text med ; och ""citat""";;inställt',
+    ]
     header = TEMPLATE.read_bytes().decode("utf-8-sig").split("\r\n")[0]
     source.write_bytes(("\ufeff" + "\r\n".join([header, *[r.replace("\n", "\r\n") for r in rows]]) + "\r\n").encode())
     result = run(runner, str(source), "--into", str(events))
@@ -565,7 +606,12 @@ def test_a_spreadsheet_from_the_template_imports(runner, events, tmp_path):
     assert training.description.get() == "Steg för steg:\n- budget\n- rapporter"
     trip = got["Studieresa"]
     assert (trip.type, trip.start, trip.end, trip.status, schedule.locations[trip.location].country) == (
-        "study-trip", dt.date(2020, 4, 20), dt.date(2020, 4, 21), "tentative", "PL")
+        "study-trip",
+        dt.date(2020, 4, 20),
+        dt.date(2020, 4, 21),
+        "tentative",
+        "PL",
+    )
     conference = got["Konferens"]
     warsaw = zoneinfo.ZoneInfo("Europe/Warsaw")  # the place's local time, as staff write it
     assert (conference.start, conference.end, conference.status, conference.description.get()) == (

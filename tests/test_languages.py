@@ -131,8 +131,14 @@ def test_each_plural_entry_has_as_many_forms_as_the_language(lang):
 COUNTED = {
     "pl": ["1 wydarzenie", "2 wydarzenia", "5 wydarzeń", "12 wydarzeń", "22 wydarzenia", "25 wydarzeń"],
     "lt": ["1 renginys", "2 renginiai", "5 renginiai", "12 renginių", "22 renginiai", "25 renginiai"],
-    "de": ["1 Veranstaltung", "2 Veranstaltungen", "5 Veranstaltungen", "12 Veranstaltungen",
-           "22 Veranstaltungen", "25 Veranstaltungen"],
+    "de": [
+        "1 Veranstaltung",
+        "2 Veranstaltungen",
+        "5 Veranstaltungen",
+        "12 Veranstaltungen",
+        "22 Veranstaltungen",
+        "25 Veranstaltungen",
+    ],
     "da": ["1 aktivitet", "2 aktiviteter", "5 aktiviteter", "12 aktiviteter", "22 aktiviteter", "25 aktiviteter"],
     "sv": ["1 aktivitet", "2 aktiviteter", "5 aktiviteter", "12 aktiviteter", "22 aktiviteter", "25 aktiviteter"],
     "en": ["1 activity", "2 activities", "5 activities", "12 activities", "22 activities", "25 activities"],
@@ -245,8 +251,11 @@ def test_every_page_lists_all_six_languages_each_named_in_itself_leading_to_the_
     assert [a.get("href") for a in switch] == [prefix(c) + path if path != "/" or c == "sv" else f"/{c}/"
                                                for c in LANGS]  # fmt: skip
     assert [a.get("aria-current") for a in switch] == ["true" if c == lang else "" for c in LANGS]
-    alternates = {link.get("hreflang"): link.get("href") for link in page.find("link", rel="alternate")
-                  if link.get("type") != "application/atom+xml"}  # the news feed is an alternate too
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in page.find("link", rel="alternate")
+        if link.get("type") != "application/atom+xml"
+    }  # the news feed is an alternate too
     assert alternates == {**{c: a.get("href") for c, a in zip(LANGS, switch, strict=True)}, "x-default": path}
     assert page.one("nav", class_="languages").get("aria-label")
 
@@ -295,9 +304,11 @@ def test_an_event_page_shows_its_texts_dates_country_and_status_in_the_pages_lan
 def test_texts_missing_in_a_language_fall_back_to_english_then_swedish(multilingual):
     for lang in PARTNERS:
         assert Page(multilingual.get(f"/{lang}/events/english-only").get_data(as_text=True)).one("h1").text == (
-            "Workshop in Greifswald")
+            "Workshop in Greifswald"
+        )
         assert Page(multilingual.get(f"/{lang}/events/swedish-only").get_data(as_text=True)).one("h1").text == (
-            "Intern genomgång")
+            "Intern genomgång"
+        )
 
 
 @freeze_time("2027-11-13 10:00:00")
@@ -359,9 +370,15 @@ def test_feeds_in_each_language_carry_that_languages_texts_and_name(multilingual
     assert calendar.contents["x-wr-calname"][0].value == name
 
 
-@pytest.mark.parametrize(("lang", "words"), [
-    ("da", ("Mere information", "Uddannelse", "Polen")), ("de", ("Weitere Informationen", "Schulung", "Polen")),
-    ("pl", ("Więcej informacji", "Szkolenie", "Polska")), ("lt", ("Daugiau informacijos", "Mokymai", "Lenkija"))])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("da", ("Mere information", "Uddannelse", "Polen")),
+        ("de", ("Weitere Informationen", "Schulung", "Polen")),
+        ("pl", ("Więcej informacji", "Szkolenie", "Polska")),
+        ("lt", ("Daugiau informacijos", "Mokymai", "Lenkija")),
+    ],
+)
 def test_a_feeds_own_words_are_in_its_language(multilingual, lang, words):
     more, category, country = words
     feed = strict_events(multilingual.get(f"/{lang}/calendar.ics").data)
@@ -400,8 +417,19 @@ def test_a_text_may_be_given_in_any_of_the_six_languages():
     assert schedule.events[0].title.get("sv") == "Renginys"  # nothing else given: the one there is
 
 
-@pytest.mark.parametrize(("written", "meant"), [("se", "sv"), ("dk", "da"), ("ger", "de"), ("eng", "en"),
-                                                ("pol", "pl"), ("lit", "lt"), ("Deutsch", "de"), ("polski", "pl")])
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("se", "sv"),
+        ("dk", "da"),
+        ("ger", "de"),
+        ("eng", "en"),
+        ("pol", "pl"),
+        ("lit", "lt"),
+        ("Deutsch", "de"),
+        ("polski", "pl"),
+    ],
+)
 def test_check_suggests_the_language_code_for_a_country_code_or_name(written, meant):
     (problem,) = check(f"calendar:\n  name: {{{written}: X}}\nevents: []\n").problems
     assert (problem.line, problem.column) == (2, 10)

@@ -14,16 +14,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ROOT, SHIPPED
 from freezegun import freeze_time
+from icalcheck import strict_events
 
 from calfeed.ledger import ledger_path, revise
 from calfeed.loader import load
-from conftest import ROOT, SHIPPED
-from icalcheck import strict_events
 
 TRIP = "umbrella-2019-11-13-studieresa-guldborgsund"
 KALMAR = "umbrella-2019-12-05-utbildning-kalmar"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(day: int, hour: int = 12) -> dt.datetime:
@@ -118,7 +118,7 @@ def test_deleting_an_event_never_moves_the_feeds_last_modified_backwards(make_ap
         assert make_app(events_file).test_client().get("/calendar.ics").last_modified == at(2)
     text = events_file.read_text(encoding="utf-8")
     start = text.index(f"  - id: {TRIP}")
-    events_file.write_text(text[:start] + text[text.index("  - id: ", start + 1):], encoding="utf-8")
+    events_file.write_text(text[:start] + text[text.index("  - id: ", start + 1) :], encoding="utf-8")
     with freeze_time(at(3)):
         client = make_app(events_file).test_client()
         response = client.get("/calendar.ics")

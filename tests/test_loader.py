@@ -6,10 +6,10 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from conftest import MINIMAL, SHIPPED, dedent
 
 from calfeed.errors import EventsFileError
 from calfeed.loader import check, load
-from conftest import MINIMAL, SHIPPED, dedent
 
 
 def events(text: str) -> str:
@@ -44,7 +44,8 @@ def test_shipped_file_holds_the_eight_umbrella_activities():
 
 
 def test_values_mean_what_a_person_reads_not_yaml_1_1():
-    schedule = load_text(dedent("""
+    schedule = load_text(
+        dedent("""
         calendar:
           name: yes
         locations:
@@ -62,7 +63,8 @@ def test_values_mean_what_a_person_reads_not_yaml_1_1():
             title: off
             type: meeting
             start: 2019-10-22
-    """))
+    """)
+    )
     first, second = schedule.events
     assert schedule.calendar.name.sv == "yes"
     assert schedule.locations["oslo"].country == "NO"
@@ -80,13 +82,15 @@ def load_text(text: str):
 
 
 def test_timed_event_is_in_the_local_time_of_its_location():
-    schedule = load_text(events("""
+    schedule = load_text(
+        events("""
       - id: klaipeda-meeting
         title: Partner meeting
         type: meeting
         location: klaipeda
         start: 2019-12-05 10:00
-    """))
+    """)
+    )
     event = schedule.events[0]
     assert event.start.tzinfo.key == "Europe/Vilnius"
     assert event.start.astimezone(zoneinfo.ZoneInfo("Europe/Stockholm")).hour == 9
@@ -94,11 +98,13 @@ def test_timed_event_is_in_the_local_time_of_its_location():
 
 
 def test_an_event_without_id_gets_a_stable_one_and_a_warning():
-    result = check(events("""
+    result = check(
+        events("""
       - title: Studieresa till Guldborgsund
         type: study-trip
         start: 2019-11-13
-    """))
+    """)
+    )
     assert [e.id for e in result.schedule.events] == ["2019-11-13-studieresa-till-guldborgsund"]
     assert [p.line for p in result.warnings] == [16]
 
@@ -110,21 +116,37 @@ def test_an_event_without_id_gets_a_stable_one_and_a_warning():
         ("  - title: A\n    type: meeting\n    start: 2019-13-01\n", 18, 12, "month 13"),
         ("  - title: A\n    type: meeting\n    start: 2019-11-14\n    end: 2019-11-13\n", 19, 10, "before it starts"),
         ("  - title: A\n    type: meetin\n    start: 2019-11-14\n", 17, 11, "did you mean 'meeting'"),
-        ("  - title: A\n    type: meeting\n    project: umbrela\n    start: 2019-11-14\n", 18, 14,
-         "did you mean 'umbrella'"),
+        (
+            "  - title: A\n    type: meeting\n    project: umbrela\n    start: 2019-11-14\n",
+            18,
+            14,
+            "did you mean 'umbrella'",
+        ),
         ("  - title: A\n    type: meeting\n    location: nowhere\n    start: 2019-11-14\n", 18, 15, "unknown location"),
         ("  - title: A\n    type: meeting\n    start: 2019-11-14\n    colour: red\n", 19, 5, "unknown key 'colour'"),
         ("  - title: A\n    start: 2019-11-14\n", 16, 5, "missing 'type'"),
         ("  - title: A\n    type: meeting\n    start: 2019-11-14 25:00\n", 18, 12, "not a time of day"),
-        ("  - title: A\n    type: meeting\n    start: 2019-11-14\n    timezone: Europe/Stokholm\n", 19, 15,
-         "did you mean 'Europe/Stockholm'"),
+        (
+            "  - title: A\n    type: meeting\n    start: 2019-11-14\n    timezone: Europe/Stokholm\n",
+            19,
+            15,
+            "did you mean 'Europe/Stockholm'",
+        ),
         ("  - title: A\n    type: meeting\n    start: 2020-03-29 02:30\n", 18, 12, "does not exist"),
-        ("  - title: A\n    type: meeting\n    start: 2019-11-14\n    url: www.example.org\n", 19, 10,
-         "not a web or e-mail address"),
+        (
+            "  - title: A\n    type: meeting\n    start: 2019-11-14\n    url: www.example.org\n",
+            19,
+            10,
+            "not a web or e-mail address",
+        ),
         ("  - title: A\n    type: meeting\n    start: 2019-11-14\n    id: Möte 1\n", 19, 9, "web address"),
         ("  - title: A\n    title: B\n    type: meeting\n    start: 2019-11-14\n", 17, 5, "given twice"),
-        ("  - title: A\n    type: meeting\n    start: 2019-11-14 09:00\n    end: 2019-11-15\n", 19, 10,
-         "its end is a date"),
+        (
+            "  - title: A\n    type: meeting\n    start: 2019-11-14 09:00\n    end: 2019-11-15\n",
+            19,
+            10,
+            "its end is a date",
+        ),
     ],
 )
 def test_each_mistake_is_reported_at_its_line_and_column(body, line, column, words):
@@ -135,7 +157,8 @@ def test_each_mistake_is_reported_at_its_line_and_column(body, line, column, wor
 
 
 def test_every_problem_is_reported_at_once():
-    result = check(events("""
+    result = check(
+        events("""
       - id: a
         title: A
         type: party
@@ -144,7 +167,8 @@ def test_every_problem_is_reported_at_once():
         title: B
         type: meeting
         start: 2019-11-14
-    """))
+    """)
+    )
     messages = [str(p) for p in result.errors]
     assert len(messages) == 3, messages
     assert any("unknown event type 'party'" in m for m in messages)
@@ -170,11 +194,14 @@ def test_unknown_time_zone_in_a_location():
 
 def test_load_raises_one_error_with_every_problem(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text(events("""
+    path.write_text(
+        events("""
       - title: A
         type: x
         start: 2019-02-30
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     with pytest.raises(EventsFileError) as caught:
         load(path)
     assert len(caught.value.problems) == 2

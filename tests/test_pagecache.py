@@ -8,10 +8,10 @@ import os
 import time
 
 from freezegun import freeze_time
+from icalcheck import strict_events
 
 from calfeed.web import byte_cache, pages
 from calfeed.web.byte_cache import Cached
-from icalcheck import strict_events
 
 DAY = "2019-11-01 10:00"
 STUDY_TRIP = "umbrella-2019-11-13-studieresa-guldborgsund"
@@ -142,7 +142,9 @@ def test_replayed_answers_keep_the_variants_apart(app):
     stale = client.get("/en/calendar.ics", headers={"If-None-Match": '"not-this-one"'})
     fresh = client.get("/en/calendar.ics", headers={"If-None-Match": etag})
     other_host = client.get("/en/", base_url="https://kalender.example.org")
-    again = [client.get("/en/calendar.ics", headers=h) for h in ({}, {"Accept-Encoding": "gzip"}, {"If-None-Match": etag})]
+    again = [
+        client.get("/en/calendar.ics", headers=h) for h in ({}, {"Accept-Encoding": "gzip"}, {"If-None-Match": etag})
+    ]
     assert len(runs) == 5  # plain, gzip, two ETags, another host; then three replays
     assert again[0].data == plain.data and "Content-Encoding" not in again[0].headers
     assert gzip.decompress(again[1].data) == plain.data and again[1].headers["Content-Encoding"] == "gzip"
@@ -177,7 +179,9 @@ def test_a_head_request_gets_headers_only_also_when_replayed(app):
 def test_an_edit_is_served_at_once_despite_replays(make_app, events_file):
     client = make_app(events_file).test_client()
     assert b"Studieresa till Guldborgsund" in client.get("/calendar.ics").data
-    events_file.write_text(events_file.read_text(encoding="utf-8").replace("Studieresa till", "Resa till"), encoding="utf-8")
+    events_file.write_text(
+        events_file.read_text(encoding="utf-8").replace("Studieresa till", "Resa till"), encoding="utf-8"
+    )
     past = time.time() - 5
     os.utime(events_file, (past, past))
     assert "SUMMARY:Resa till Guldborgsund" in client.get("/calendar.ics").get_data(as_text=True)

@@ -250,7 +250,7 @@ def test_the_event_page_shows_every_detail_and_add_to_calendar_links(make_app):
             description: {sv: "Första stycket.\\n\\nAndra stycket.", en: Text}
     """)
     shown = page(make_app(events).test_client(), "/events/kurs")
-    facts = dict(zip([dt.text for dt in shown.find("dt")], [" ".join(dd.text.split()) for dd in shown.find("dd")]))
+    facts = dict(zip([dt.text for dt in shown.find("dt")], [" ".join(dd.text.split()) for dd in shown.find("dd")], strict=False))
     assert facts == {"När": "torsdag 5 december 2019, 09:00–12:30 (lokal tid, Europe/Vilnius)", "Typ": "Utbildning",
                      "Plats": "Klaipėda, Litauen", "Projekt": "Umbrella", "Status": "Preliminärt",
                      "Mer information": "https://example.org/kurs"}  # fmt: skip
@@ -294,7 +294,7 @@ def test_every_page_has_landmarks_a_skip_link_and_one_first_level_heading(client
     assert all(nav.get("aria-label") for nav in shown.find("nav"))  # several navs: each named
     levels = [int(e.tag[1]) for e in shown.elements if e.tag in ("h1", "h2", "h3", "h4")]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))  # no level skipped
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))  # no level skipped
 
 
 @pytest.mark.parametrize("url", PAGE_TYPES)

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import vobject
+from conftest import MINIMAL, SHIPPED
 
 from calfeed import geo
 from calfeed.loader import check
-from conftest import MINIMAL, SHIPPED
 
 NO_EVENTS = MINIMAL + "  []\n"  # the minimal header with an empty list of events
 from icalcheck import strict_events, vobject_events
@@ -102,7 +102,9 @@ def test_partners_are_grouped_by_role_then_country(client):
 def test_kalmar_marker_is_drawn_where_the_projection_puts_56_66_n_16_36_e(client):
     svg = svg_part(client.get("/projects/umbrella").get_data(as_text=True))
     link = re.search(r'<a href="/locations/kalmar"[^>]*>(.*?)</a>', svg, re.S)
-    points = [(float(x), float(y)) for x, y in re.findall(r'<use href="#glyph-[a-z]+" x="([\d.]+)" y="([\d.]+)"', link[1])]
+    points = [
+        (float(x), float(y)) for x, y in re.findall(r'<use href="#glyph-[a-z]+" x="([\d.]+)" y="([\d.]+)"', link[1])
+    ]
     centre = sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points)
     expected = ((16.36 - 8) * 800 / 16, (59 - 56.66) * 800 / 16 / 0.5591929)  # cos 56° = 0.5591929
     assert abs(centre[0] - expected[0]) < 3 and abs(centre[1] - expected[1]) < 3
@@ -266,7 +268,9 @@ def test_a_phone_number_without_country_code_is_a_warning_not_an_error():
 
 
 def test_pilot_municipalities_may_be_plain_names():
-    text = NO_EVENTS.replace("    name: Umbrella\n", "    name: Umbrella\n    pilot_municipalities:\n      - Torsås\n", 1)
+    text = NO_EVENTS.replace(
+        "    name: Umbrella\n", "    name: Umbrella\n    pilot_municipalities:\n      - Torsås\n", 1
+    )
     assert [m.name.get() for m in check(text).schedule.projects["umbrella"].pilot_municipalities] == ["Torsås"]
 
 
@@ -290,7 +294,11 @@ def test_an_unknown_partner_role_suggests_the_closest_one():
     text = NO_EVENTS.replace("    name: Umbrella\n", "    name: Umbrella\n    partners:\n      - name: X\n"
                            "        role: asociated\n", 1)  # fmt: skip
     error = check(text).errors[0]
-    assert (error.line, error.message, error.hint) == (9, "unknown partner role 'asociated'", "did you mean 'associated'?")
+    assert (error.line, error.message, error.hint) == (
+        9,
+        "unknown partner role 'asociated'",
+        "did you mean 'associated'?",
+    )
 
 
 def test_an_email_written_with_mailto_is_refused_with_advice():

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from icalcheck import strict_events, vobject_events
 from markupsafe import escape
 
 from calfeed.loader import check
 from calfeed.web import create_app
-from icalcheck import strict_events, vobject_events
 
 settings.register_profile(
     "calfeed-properties", max_examples=100, derandomize=True, deadline=None, database=None,

@@ -12,15 +12,15 @@ from pathlib import Path
 import icalendar
 import pytest
 import recurring_ical_events
+from conftest import MINIMAL, dedent
 from freezegun import freeze_time
 from ical.calendar_stream import IcsCalendarStream
+from icalcheck import strict_events
 
 from calfeed import recurrence
 from calfeed.ledger import content_hash
 from calfeed.loader import check, load
 from calfeed.model import Event, Filter, Recurrence, Text, select
-from conftest import MINIMAL, dedent
-from icalcheck import strict_events
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "recurring.yaml"
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -84,7 +84,7 @@ def test_biweekly_call_stays_at_ten_stockholm_time_across_both_dst_changes_in_tw
     assert call_in_recurring_ical_events(body) == EXPECTED_CALL
     assert call_in_ical(body) == EXPECTED_CALL
     # Anchored in the zone, not at a fixed offset: 10:00 is 09:00 UTC in winter and 08:00 UTC in summer.
-    utc_hours = {start.astimezone(dt.timezone.utc).hour for start, _ in EXPECTED_CALL if start.hour == 10}
+    utc_hours = {start.astimezone(dt.UTC).hour for start, _ in EXPECTED_CALL if start.hour == 10}
     assert utc_hours == {8, 9}
 
 
@@ -93,7 +93,7 @@ def test_series_is_one_vevent_with_rrule_and_exdate_plus_one_override_per_change
     components = [c for c in icalendar.Calendar.from_ical(body).walk("VEVENT") if c["UID"].startswith("samordnarmote@")]
     series, moved, cancelled = components
     assert series["RRULE"]["FREQ"] == ["WEEKLY"] and series["RRULE"]["INTERVAL"] == [2]
-    assert series["RRULE"]["UNTIL"] == [dt.datetime(2020, 12, 15, 22, 59, 59, tzinfo=dt.timezone.utc)]
+    assert series["RRULE"]["UNTIL"] == [dt.datetime(2020, 12, 15, 22, 59, 59, tzinfo=dt.UTC)]
     assert series["DTSTART"].params["TZID"] == "Europe/Stockholm"
     assert [d.dt for d in series["EXDATE"].dts] == [at("2020-07-21")]
     assert moved["RECURRENCE-ID"].dt == at("2020-04-14") and moved["LOCATION"] == "Växjö, Sverige"
@@ -168,7 +168,7 @@ def test_a_counted_series_ends_on_its_last_occurrence_and_the_model_leaves_that_
     event = Event("trio", Text("T"), "meeting", at("2020-01-07", "23:00"), at("2020-01-08", "01:00"),
                   recurrence=Recurrence("FREQ=WEEKLY;COUNT=3"))  # fmt: skip
     assert recurrence.last_day(event, STOCKHOLM) == dt.date(2020, 1, 22)  # the third, past midnight
-    assert recurrence.last_day(event, dt.timezone.utc) == dt.date(2020, 1, 21)  # ends at midnight UTC
+    assert recurrence.last_day(event, dt.UTC) == dt.date(2020, 1, 21)  # ends at midnight UTC
     with pytest.raises(ValueError) as raised:
         event.last_day(STOCKHOLM)
     assert "recurrence.last_day" in str(raised.value)
@@ -194,29 +194,38 @@ def series(text: str) -> str:
 
 
 def test_staff_form_and_raw_rrule_mean_the_same_series():
-    staff = load_text(series("""
+    staff = load_text(
+        series("""
         repeat: {every: week, interval: 2, on: [tisdag], count: 6}
-    """))
-    expert = load_text(series("""
+    """)
+    )
+    expert = load_text(
+        series("""
         rrule: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6
-    """))
+    """)
+    )
     assert staff.recurrence == expert.recurrence == Recurrence("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6")
 
 
 def test_monthly_on_the_first_thursday_and_an_rrule_until_in_utc():
-    event = load_text(series("""
+    event = load_text(
+        series("""
         rrule: RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20200303T090000Z
-    """))
+    """)
+    )
     assert event.recurrence.until == dt.datetime(2020, 3, 3, 10, 0)  # local wall clock
     starts = [o.start for o in recurrence.occurrences(event, dt.date(2020, 1, 1), dt.date(2021, 1, 1), STOCKHOLM)]
     assert starts[-1] == at("2020-03-03")
-    monthly = load_text(MINIMAL + dedent("""
+    monthly = load_text(
+        MINIMAL
+        + dedent("""
       - id: partners
         title: Partners
         type: meeting
         start: 2020-02-06
         repeat: {every: month, on: first thursday, until: 2020-05-31}
-    """))
+    """)
+    )
     days = [o.start for o in recurrence.occurrences(monthly, dt.date(2020, 1, 1), dt.date(2021, 1, 1), STOCKHOLM)]
     assert days == [dt.date(2020, 2, 6), dt.date(2020, 3, 5), dt.date(2020, 4, 2), dt.date(2020, 5, 7)]
 
@@ -337,8 +346,8 @@ def test_agenda_shows_the_same_occurrences_as_both_feed_expanders_for_the_same_w
 def test_series_page_lists_its_next_dates_the_moved_one_and_its_exceptions(recurring_client):
     with freeze_time("2020-04-01 12:00"):
         html = recurring_client.get("/en/events/samordnarmote").get_data(as_text=True)
-    series_part = html[html.index('id="series-heading"'):]
-    starts = re.findall(r'<li[^>]*><time datetime="([^"]+)"', series_part[:series_part.index('class="exceptions"')])
+    series_part = html[html.index('id="series-heading"') :]
+    starts = re.findall(r'<li[^>]*><time datetime="([^"]+)"', series_part[: series_part.index('class="exceptions"')])
     assert starts[:3] == ["2020-04-16T13:00:00+02:00", "2020-04-28T10:00:00+02:00", "2020-05-12T10:00:00+02:00"]
     assert len(starts) == 10
     assert "moved from Tuesday 14 April 2020" in series_part
@@ -348,9 +357,14 @@ def test_series_page_lists_its_next_dates_the_moved_one_and_its_exceptions(recur
 def test_series_page_marks_a_cancelled_date_and_ends_with_the_series(recurring_client):
     with freeze_time("2020-10-01 12:00"):
         html = recurring_client.get("/events/samordnarmote").get_data(as_text=True)
-    series_part = html[html.index('id="series-heading"'):html.index("</section>", html.index('id="series-heading"'))]
+    series_part = html[html.index('id="series-heading"') : html.index("</section>", html.index('id="series-heading"'))]
     assert re.findall(r'<time datetime="(2020-[^"]+)T', series_part) == [
-        "2020-10-13", "2020-10-27", "2020-11-10", "2020-11-24", "2020-12-08"]
+        "2020-10-13",
+        "2020-10-27",
+        "2020-11-10",
+        "2020-11-24",
+        "2020-12-08",
+    ]
     assert '<li class="cancelled"><time datetime="2020-11-10T10:00:00+01:00">' in series_part
 
 
@@ -365,8 +379,11 @@ def test_past_page_shows_the_occurrences_that_are_over(recurring_client):
 
 def test_events_json_lists_the_occurrences_in_the_asked_window(recurring_client):
     body = recurring_client.get("/en/events.json?from=2020-04-01&to=2020-04-30").json
-    listed = [(e["id"], e["start"], e["recurrence_id"], e["location"]) for e in body["events"]
-              if e["id"] != "veckomote-vilnius"]  # (the weekly series has its own tests in test_conformance)
+    listed = [
+        (e["id"], e["start"], e["recurrence_id"], e["location"])
+        for e in body["events"]
+        if e["id"] != "veckomote-vilnius"
+    ]  # (the weekly series has its own tests in test_conformance)
     assert listed == [
         ("partnermote", "2020-04-02T09:00:00+02:00", "2020-04-02T09:00:00+02:00", "kalmar"),
         ("samordnarmote", "2020-04-16T13:00:00+02:00", "2020-04-14T10:00:00+02:00", "vaxjo"),
@@ -378,11 +395,15 @@ def test_events_json_by_default_lists_single_events_and_a_bounded_stretch_of_eac
     with freeze_time("2020-03-01 12:00"):
         body = recurring_client.get("/events.json").json
     ids = [e["id"] for e in body["events"]]
-    assert ids.count("konferens-2020") == 1 and ids.count("samordnarmote") == 24 and ids.count("kurs-projektledning") == 4
+    assert (
+        ids.count("konferens-2020") == 1 and ids.count("samordnarmote") == 24 and ids.count("kurs-projektledning") == 4
+    )
     assert ids.count("partnermote") == 13  # February 2020 to February 2021: a year ahead, no more
 
 
-@pytest.mark.parametrize("query", ["from=2020-13-01", "to=soon", "from=2020-05-01&to=2020-04-01", "from=2000-01-01&to=2020-01-01"])
+@pytest.mark.parametrize(
+    "query", ["from=2020-13-01", "to=soon", "from=2020-05-01&to=2020-04-01", "from=2000-01-01&to=2020-01-01"]
+)
 def test_events_json_refuses_a_bad_window_with_a_400(recurring_client, query):
     response = recurring_client.get(f"/events.json?{query}")
     assert response.status_code == 400
@@ -390,13 +411,16 @@ def test_events_json_refuses_a_bad_window_with_a_400(recurring_client, query):
 
 
 def test_pages_stay_bounded_for_a_daily_series_without_end(make_app):
-    client = make_app(MINIMAL + dedent("""
+    client = make_app(
+        MINIMAL
+        + dedent("""
       - id: daily
         title: Daily stand-up
         type: meeting
         start: 1990-01-01 09:00
         repeat: {every: day}
-    """)).test_client()
+    """)
+    ).test_client()
     with freeze_time("2020-03-01 12:00"):
         agenda = agenda_items(client.get("/").get_data(as_text=True))
         past_page = client.get("/past")

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SHIPPED
+from icalcheck import strict_events
 from werkzeug.serving import make_server
 
 from calfeed import store as store_module
 from calfeed.state import signature
 from calfeed.store import Store
-from conftest import SHIPPED
-from icalcheck import strict_events
 
 WAIT = 20.0  # seconds allowed for a change to show; generous, for a busy 2-core machine
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import SHIPPED
 
 import calfeed
 from calfeed import loader
 from calfeed.cli import main
 from calfeed.model import EVENT_TYPES, STATUSES
-from conftest import SHIPPED
 
 SCHEMA_FILE = Path(calfeed.__file__).parent / "schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))

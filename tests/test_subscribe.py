@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 from urllib.parse import parse_qs, urlsplit
 
+from conftest import MINIMAL, SHIPPED, dedent
+
 from calfeed.loader import check, load
 from calfeed.subscribe import event_links, feed_links, webcal
-from conftest import MINIMAL, SHIPPED, dedent
 
 FEED = "https://kalender.example.org/projects/umbrella.ics?type=conference&type=training"
 
@@ -55,14 +56,17 @@ def test_one_event_links_for_an_all_day_trip_end_the_day_after_its_last_day():
 
 
 def test_one_event_links_for_a_timed_event_give_the_instant_in_utc():
-    schedule = check(MINIMAL + dedent("""
+    schedule = check(
+        MINIMAL
+        + dedent("""
       - id: klaipeda-meeting
         title: Partner meeting
         type: meeting
         location: klaipeda
         start: 2019-12-05 10:00
         end: 12:00
-    """)).schedule
+    """)
+    ).schedule
     assert schedule is not None
     links = event_links(schedule.events[0], "Partner meeting", "", "Klaipėda, Litauen")
     assert query(links["google"])["dates"] == "20191205T080000Z/20191205T100000Z"  # 10:00 in Vilnius (UTC+2)

@@ -17,7 +17,7 @@ from dateutil import tz
 
 from calfeed.tzrules import vtimezone
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 EU_SPRING = "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
 EU_AUTUMN = "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
 

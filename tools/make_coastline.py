@@ -33,15 +33,20 @@ OUTPUT = ROOT / "calfeed" / "data" / "southern-baltic.json"
 MARGIN_LON, MARGIN_LAT = 1.5, 0.8  # degrees beyond the viewport that are kept (hidden by the viewBox)
 TOLERANCE = 0.3  # SVG units a simplified line may stray from the original
 MIN_AREA = 3.0  # square units: smaller islands are dropped
-ATTRIBUTION = ("Coastline and borders: Natural Earth 1:50m (public domain), via the world-atlas "
-               "package by Mike Bostock (ISC); clipped, simplified and projected by tools/make_coastline.py.")
+ATTRIBUTION = (
+    "Coastline and borders: Natural Earth 1:50m (public domain), via the world-atlas "
+    "package by Mike Bostock (ISC); clipped, simplified and projected by tools/make_coastline.py."
+)
 
 
 def fetch() -> Path:
     """countries-50m.json from the npm registry, with npm's own client."""
     folder = Path(tempfile.mkdtemp(prefix="world-atlas-"))
-    name = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=folder, check=True,
-                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    name = (
+        subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=folder, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     with tarfile.open(folder / name) as archive:
         archive.extract("package/countries-50m.json", folder, filter="data")
     return folder / "package" / "countries-50m.json"
@@ -122,11 +127,11 @@ def simplify(points: list, tolerance: float) -> list:
         if worst > tolerance:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=False) if k]
 
 
 def area(points: list) -> float:
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]))) / 2
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=False))) / 2
 
 
 def path(lines: list[list], closed: bool) -> str:
@@ -135,7 +140,7 @@ def path(lines: list[list], closed: bool) -> str:
     parts = []
     for line in lines:
         grid = [(round(x * 10), round(y * 10)) for x, y in line]
-        steps = [grid[0]] + [(b[0] - a[0], b[1] - a[1]) for a, b in zip(grid, grid[1:]) if b != a]
+        steps = [grid[0]] + [(b[0] - a[0], b[1] - a[1]) for a, b in zip(grid, grid[1:], strict=False) if b != a]
         text = "M" + _pair(steps[0]) + ("l" + " ".join(_pair(s) for s in steps[1:]) if len(steps) > 1 else "")
         parts.append(text + ("z" if closed else ""))
     return "".join(parts)

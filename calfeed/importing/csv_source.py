@@ -111,7 +111,7 @@ def read_csv(data: bytes, name: str, *, projects: dict | None = None) -> list[In
             if len(events) >= MAX_ROWS:
                 raise SourceError(f"{name} has more than {MAX_ROWS:,} rows; import it in parts")
             values = {col: cell.strip() for col, cell in zip(columns, cells, strict=False) if col}
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
+            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
                 problems.append(f"{name}:{line}: the row has more cells than the header has columns "
                                 f"(is a ';' or ',' inside a text without quotes?)")  # fmt: skip
             event = _row(values, f"{name}:{line}", problems, projects)

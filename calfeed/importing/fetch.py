@@ -71,7 +71,7 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
 def read_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
              context: ssl.SSLContext | None = None) -> bytes:  # fmt: skip
     if url.lower().startswith("webcal://"):
-        url = "https://" + url[len("webcal://"):]  # the subscription form of the same https address
+        url = "https://" + url[len("webcal://") :]  # the subscription form of the same https address
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or not parts.hostname:
         raise SourceError(f"{url}: only https:// addresses are imported (an http:// answer can be altered on the way)")
@@ -112,4 +112,3 @@ def read_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT,
         raise SourceError(f"{url} cannot be reached: {getattr(reason, 'strerror', None) or reason}") from None
     except (OSError, ValueError, http.client.HTTPException) as exc:  # cut off mid-answer, or malformed
         raise SourceError(f"{url}: the answer could not be read ({exc.__class__.__name__}: {exc})") from None
-

@@ -250,5 +250,5 @@ def _text(value: object) -> str:
 
 def _stamp(moment: Moment | None) -> str:
     if isinstance(moment, dt.datetime):
-        return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return moment.strftime("%Y%m%d") if moment else ""

@@ -65,7 +65,8 @@ def in_rule(incoming: Incoming, moment: Moment | None) -> bool:
     tz = incoming.start.tzinfo if isinstance(incoming.start, dt.datetime) else None
     try:
         return moment is not None and _wall(moment, tz, wall_clock(incoming.start).time()) in _rule_set(
-            incoming, exdates=False)
+            incoming, exdates=False
+        )
     except (ValueError, TypeError, OverflowError):
         return False
 

@@ -110,7 +110,7 @@ def event_block(entry: Entry, style: Style) -> str:
     out: list[str] = []
     for key, value in entry.fields.items():
         out += lines(key, value, style.key, style.step)
-    first = out[0][style.key:]
+    first = out[0][style.key :]
     out[0] = " " * style.dash + "-" + " " * (style.key - style.dash - 1) + first
     return "".join(line + style.newline for line in out)
 
@@ -204,7 +204,7 @@ def insert(text: str, root: Any, style: Style, events: list[str], locations: lis
             edits.append((_after_key_line(text, places[0]), 0, "".join(locations)))
     for index, length, insertion in sorted(edits, key=lambda e: e[0], reverse=True):
         text, index = _ensure_newline(text, index, style.newline)
-        text = text[:index] + insertion + text[index + length:]
+        text = text[:index] + insertion + text[index + length :]
     return text
 
 

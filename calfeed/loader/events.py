@@ -83,8 +83,16 @@ def _event(r: Reader, node: Any, calendar_zone: str, projects: Section[Project],
         zone_name = calendar_zone
     start = r.when(values["start"], "start") if "start" in values else INVALID
     end = r.end(values.get("end"), start)
-    if (title is INVALID or kind is INVALID or project is INVALID or location is INVALID or status is INVALID
-            or zone_name is INVALID or start is INVALID or end is INVALID):
+    if (
+        title is INVALID
+        or kind is INVALID
+        or project is INVALID
+        or location is INVALID
+        or status is INVALID
+        or zone_name is INVALID
+        or start is INVALID
+        or end is INVALID
+    ):
         return INVALID
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):  # end() times the end of a timed start
         start = r.localize(values["start"], start, zone_name)

@@ -110,8 +110,7 @@ def _contacts(r: Reader, node: Any, what: str) -> tuple[Contact, ...]:
             "organisation" in values) else ""  # fmt: skip
         email = _email(r, values["email"], f"the email of {where}") if "email" in values else ""
         phone = _phone(r, values["phone"], f"the phone of {where}") if "phone" in values else ""
-        if not (name is INVALID or title is INVALID or organisation is INVALID or email is INVALID
-                or phone is INVALID):
+        if not (name is INVALID or title is INVALID or organisation is INVALID or email is INVALID or phone is INVALID):
             found.append(Contact(name, title, organisation, email, phone))
     return tuple(found)
 

@@ -287,8 +287,6 @@ def _change(r: Reader, node: Any, day: dt.date, start: Any, zone_name: str,
     return Change(day, new_start, new_end, location or None, status)
 
 
-
-
 def _rule_problem(parts: dict[str, str]) -> str:
     """What is wrong with an rrule that dateutil would accept or misread, or ''."""
     if "FREQ" not in parts:

@@ -21,7 +21,9 @@ MAX_ENTRIES = 1024
 # Bytes kept per version, bodies and their gzip together: a 10,000-event site's default feeds in
 # both languages take ~25 MB; beyond the budget the oldest entries go (and are built again if asked).
 MAX_CACHED_BYTES = 96_000_000
-CACHED_BYTES = "cached bytes"  # the key, in a snapshot's cache, of the bytes its Cached entries hold (counted on insert)
+CACHED_BYTES = (
+    "cached bytes"  # the key, in a snapshot's cache, of the bytes its Cached entries hold (counted on insert)
+)
 
 
 def gzip_bytes(body: bytes) -> bytes:

@@ -114,7 +114,7 @@ def _window_moved(oldest: dt.date | None) -> dt.datetime | None:
     Last-Modified is then at least that midnight, so If-Modified-Since never gets a wrong 304."""
     if oldest is None:
         return None
-    midnight = dt.datetime.combine(today(), dt.time(0), calendar_zone()).astimezone(dt.timezone.utc)
+    midnight = dt.datetime.combine(today(), dt.time(0), calendar_zone()).astimezone(dt.UTC)
     return max(snapshot().revisions.last_modified, midnight)
 
 

@@ -52,7 +52,7 @@ def _cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
                 return response  # a download, a redirect or an error: sent as the view made it
             entry = cached(key, response.get_data)
         # Pages change at midnight without an edit: Last-Modified is at least that midnight.
-        midnight = dt.datetime.combine(day, dt.time(0), calendar_zone()).astimezone(dt.timezone.utc)
+        midnight = dt.datetime.combine(day, dt.time(0), calendar_zone()).astimezone(dt.UTC)
         return send(entry, "text/html; charset=utf-8", last_modified=max(snapshot().revisions.last_modified, midnight))
 
     return cached_view

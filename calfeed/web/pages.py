@@ -99,11 +99,15 @@ def _scoped(template: str, selection: Filter, lang: str, feed: tuple[str, dict[s
 @bp.app_context_processor
 def helpers() -> dict[str, Any]:
     """Functions the templates call: links to this page in another language, feeds, subscriptions."""
+
     def page_in(lang: str) -> str:
         values = {**(request.view_args or {}), "lang": lang}
         # a query argument named like a path value or a url_for option (?lang=, ?_external=) is not passed on
-        query: dict[str, Any] = {k: [normalised(x) for x in v] if k in FACETS else v
-                 for k, v in request.args.to_dict(flat=False).items() if k not in values and not k.startswith("_")}
+        query: dict[str, Any] = {
+            k: [normalised(x) for x in v] if k in FACETS else v
+            for k, v in request.args.to_dict(flat=False).items()
+            if k not in values and not k.startswith("_")
+        }
         return url_for(request.endpoint or "pages.agenda", **values, **query)
 
     def feed_links(feed: tuple[str, dict[str, str]], query: dict[str, Any], lang: str, name: str) -> dict[str, str]:

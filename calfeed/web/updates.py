@@ -154,7 +154,9 @@ def _texts(event_id: str, values: Any, lang: str) -> dict[str, str]:
         "when": dates.when(event, lang),
         "location": place.name.get(lang) if place else event.location,
         "title": event.title.get(lang),
-        "status": vocabulary.STATUS_NAMES[event.status].get(lang) if event.status in vocabulary.STATUS_NAMES else event.status,
+        "status": vocabulary.STATUS_NAMES[event.status].get(lang)
+        if event.status in vocabulary.STATUS_NAMES
+        else event.status,
         "type": vocabulary.type_name(event.type, lang) if event.type in vocabulary.TYPE_NAMES else event.type,
         "project": project.label.get(lang) if project else event.project,
     }

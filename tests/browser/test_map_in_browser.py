@@ -27,7 +27,9 @@ PAGES = ["/projects/umbrella", "/projects", "/locations/kalmar"]
 @pytest.fixture(scope="module")
 def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("shipped")
-    text = SHIPPED.read_text(encoding="utf-8").replace("    lead: Euroregion Baltic\n", "    lead: Euroregion Baltic\n" + CONTACTS, 1)
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "    lead: Euroregion Baltic\n", "    lead: Euroregion Baltic\n" + CONTACTS, 1
+    )
     (folder / "events.yaml").write_text(text, encoding="utf-8")
     with serve(folder / "events.yaml") as url:
         yield url

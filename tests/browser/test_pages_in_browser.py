@@ -23,7 +23,7 @@ PAGES = {
     "404": ("/events/no-such-event", 404),
     "400": ("/?location=oslo", 400),
 }
-FOCUSABLE = ("a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")
+FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
 
 
 def url_of(base_url: str, lang: str, path: str) -> str:
