@@ -23,7 +23,7 @@ run: install
 	$(BIN)/calfeed serve --events events.yaml
 
 # CI runs this (.ci/run): lint first, then every test.
-test: install-test
+test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff (rules and formatting) over the code, mypy over the package; versions pinned in setup.cfg.

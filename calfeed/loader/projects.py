@@ -10,7 +10,7 @@ the file, so each such 'place:' is kept in ``Places`` and checked once the locat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -59,17 +59,11 @@ def project(r: Reader, slug: str, node: Any, places: Places) -> Project | Invali
 
 def _partners(r: Reader, node: Any, what: str, places: Places) -> tuple[Partner, ...]:
     partners = []
-    for number, item in enumerate(r.sequence(node, what) or [], 1):
-        where = f"partner {number} of {what.removeprefix('the partners of ')}"
-        values = r.fields(item, where, _PARTNER_FIELDS)
-        if values is INVALID:
-            continue
+    for where, values in _listed(r, node, what, "partner", _PARTNER_FIELDS):
         name = r.text(values["name"], f"the name of {where}") if "name" in values else INVALID
         role = r.choice(values["role"], "partner role", PARTNER_ROLES) if "role" in values else INVALID
         code = country(r, values["country"], where) if "country" in values else ""
-        place = _place(r, values.get("place"), where, places)
-        at = f"the coordinates of {where}"
-        position = coordinates(r, values["coordinates"], at) if "coordinates" in values else None
+        place, position = _whereabouts(r, values, where, places)
         url = r.url(values["url"], f"the url of {where}") if "url" in values else ""
         if name is not INVALID and role is not INVALID and code is not INVALID:
             partners.append(Partner(name, role, code, place or "", position or None, url or ""))
@@ -89,21 +83,33 @@ def _municipalities(r: Reader, node: Any, what: str, places: Places) -> tuple[Mu
         if values is INVALID:
             continue
         name = r.text(values["name"], f"the name of {where}") if "name" in values else INVALID
-        place = _place(r, values.get("place"), where, places)
-        at = f"the coordinates of {where}"
-        position = coordinates(r, values["coordinates"], at) if "coordinates" in values else None
+        place, position = _whereabouts(r, values, where, places)
         if name is not INVALID:
             found.append(Municipality(name, place or "", position or None))
     return tuple(found)
 
 
+def _listed(r: Reader, node: Any, what: str, label: str, known: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each entry of the list ``node`` whose fields could be read, with where it is ("partner 2 of …")."""
+    for number, item in enumerate(r.sequence(node, what) or [], 1):
+        where = f"{label} {number} of {what.removeprefix(f'the {label}s of ')}"
+        values = r.fields(item, where, known)
+        if values is not INVALID:
+            yield where, values
+
+
+def _whereabouts(
+    r: Reader, values: dict[str, Any], where: str, places: Places
+) -> tuple[str | Invalid, tuple[float, float] | Invalid | None]:
+    """A partner's or municipality's 'place' (a location key) and 'coordinates', each as read."""
+    place = _place(r, values.get("place"), where, places)
+    at = f"the coordinates of {where}"
+    return place, coordinates(r, values["coordinates"], at) if "coordinates" in values else None
+
+
 def _contacts(r: Reader, node: Any, what: str) -> tuple[Contact, ...]:
     found = []
-    for number, item in enumerate(r.sequence(node, what) or [], 1):
-        where = f"contact {number} of {what.removeprefix('the contacts of ')}"
-        values = r.fields(item, where, _CONTACT_FIELDS)
-        if values is INVALID:
-            continue
+    for where, values in _listed(r, node, what, "contact", _CONTACT_FIELDS):
         name = r.string(values["name"], f"the name of {where}") if "name" in values else INVALID
         title = r.text(values["title"], f"the title of {where}") if "title" in values else Text()
         organisation = r.string(values["organisation"], f"the organisation of {where}") if (
