@@ -250,7 +250,8 @@ def section(r: dict, info: dict, load: tuple[float, float], started: dt.datetime
         f"| cold start to the first `/calendar.ics` under gunicorn (first / restart with the state folder) | "
         f"{cold['first']:.2f} s / {cold['restart']:.2f} s | bare Flask app: {cold['bare']:.2f} s | ≤ 2 s | "
         f"{ok(cold['restart'] <= 2)} |",
-        f"| exported files equal to the app's answer at their URL | {cold['sample']['checked'] - len(cold['sample']['different'])}"
+        "| exported files equal to the app's answer at their URL | "
+        f"{cold['sample']['checked'] - len(cold['sample']['different'])}"
         f" of {cold['sample']['checked']} (random) | | all | {ok(not cold['sample']['different'])} |",
         "",
         f"Incremental build output: `{inc['output']}`.",

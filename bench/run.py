@@ -306,7 +306,8 @@ def cold_build_vs_yaml2ics(events: Path, work: Path) -> dict:
 def export_time(events: Path, work: Path) -> dict:
     outdir = work / "export"
     seconds = timed_process([str(BIN / "calfeed"), "build", str(outdir), "--events", str(events)],
-                            {"CALFEED_MAX_BYTES": MAX_BYTES, "CALFEED_LEDGER": str(work / "ledger-export.json")})  # fmt: skip
+                            {"CALFEED_MAX_BYTES": MAX_BYTES,
+                             "CALFEED_LEDGER": str(work / "ledger-export.json")})  # fmt: skip
     files = [p for p in outdir.rglob("*") if p.is_file()]
     return {"seconds": seconds, "files": len(files), "mb": sum(p.stat().st_size for p in files) / 1e6,
             **served_links(outdir)}  # fmt: skip
@@ -485,8 +486,8 @@ def report(runs: list[dict], extra: dict, info: dict) -> str:
               + (", ".join(f"{r['size']} {n}: {f['calfeed']['bad']} bad" for r in runs for n, f in r["urls"].items()
                            if f["calfeed"]["bad"] or f["baseline"]["bad"]) or "none") + "."]  # fmt: skip
     lines += ["", "## Per size", "", "| events | file | cold start to first response | worker peak RSS serving (after "
-              "an edit) | agenda server time (median / p99; first build) | rebuild after a one-event edit (server time, "
-              "median of 3; max) | gzip from stored bytes |",
+              "an edit) | agenda server time (median / p99; first build) | rebuild after a one-event edit "
+              "(server time, median of 3; max) | gzip from stored bytes |",
               "|---:|---:|---:|---:|---|---:|---|"]  # fmt: skip
     for run in runs:
         agenda = run["agenda_ms"]
@@ -505,13 +506,16 @@ def report(runs: list[dict], extra: dict, info: dict) -> str:
             f"`yaml2ics` on the same events, whole process: **{cold['yaml2ics']:.2f} s** → "
             f"**{cold['yaml2ics'] / cold['calfeed_sv']:.1f}× faster** (target ≥ 5×: "
             f"{verdict(cold['yaml2ics'] >= 5 * cold['calfeed_sv'])}). Both default feeds, Swedish and English "
-            f"(twice yaml2ics's work): {cold['calfeed_sv_en']:.2f} s → {cold['yaml2ics'] / cold['calfeed_sv_en']:.1f}×.",
+            f"(twice yaml2ics's work): {cold['calfeed_sv_en']:.2f} s → "
+            f"{cold['yaml2ics'] / cold['calfeed_sv_en']:.1f}×.",
         ]
     if "edit_to_new_feed_s" in biggest:
         lines.append(
-            f"- After a one-event edit: the server rebuilds and serves the new feed in **{biggest['rebuild']['seconds']:.2f} s** "
+            "- After a one-event edit: the server rebuilds and serves the new feed in "
+            f"**{biggest['rebuild']['seconds']:.2f} s** "
             f"(target ≤ 1.5 s: {verdict(biggest['rebuild']['seconds'] <= 1.5)}); from the save to the first client "
-            f"seeing it under gunicorn: {biggest['edit_to_new_feed_s']:.2f} s, which adds the store's policy of reading a "
+            f"seeing it under gunicorn: {biggest['edit_to_new_feed_s']:.2f} s, "
+            "which adds the store's policy of reading a "
             "changed file only once it has been quiet for 0.5 s and looking at most once a second."
         )
     lines.append(f"- Worker peak RSS while serving: **{biggest['worker_rss_serving_mb']:.0f} MB** (target ≤ 150 MB: "
@@ -524,7 +528,8 @@ def report(runs: list[dict], extra: dict, info: dict) -> str:
     )
     if "export" in extra:
         e = extra["export"]
-        lines.append(f"- Static export (`calfeed build`) of {biggest['size']:,} events: completes in {e['seconds']:.0f} s, "
+        lines.append(f"- Static export (`calfeed build`) of {biggest['size']:,} events: "
+                     f"completes in {e['seconds']:.0f} s, "
                      f"{e['files']:,} files with their .gz, {e['mb']:.0f} MB. Served by `python -m http.server`: "
                      f"{e['links_followed']:,} distinct links of {e['pages_checked']:,} pages (the front pages and "
                      f"every 50th other) followed, {e['links_broken']} broken.")  # fmt: skip

@@ -469,10 +469,10 @@ def test_english_feeds_carry_the_same_uids_with_english_texts(served):
 
 
 @pytest.mark.parametrize(("url", "own", "cancelled", "name"), [
-    ("/pl/calendar.ics", "Warsztaty po polsku – Zażółć gęślą jaźń; łąkę, ćmą, źdźbło", "ODWOŁANE: Konferencja w Gdańsku",
-     "Trudne przypadki – kalendarz bałtycki"),
-    ("/lt/calendar.ics", "Dirbtuvės lietuviškai – Ąžuolų šviesų ūkis; Ėriškių čiurkšlė", "ATŠAUKTAS: Konferencija Gdanske",
-     "Sudėtingi atvejai – Baltijos kalendorius"),
+    ("/pl/calendar.ics", "Warsztaty po polsku – Zażółć gęślą jaźń; łąkę, ćmą, źdźbło",
+     "ODWOŁANE: Konferencja w Gdańsku", "Trudne przypadki – kalendarz bałtycki"),
+    ("/lt/calendar.ics", "Dirbtuvės lietuviškai – Ąžuolų šviesų ūkis; Ėriškių čiurkšlė",
+     "ATŠAUKTAS: Konferencija Gdanske", "Sudėtingi atvejai – Baltijos kalendorius"),
     ("/calendar.ics?lang=de", "Polish and Lithuanian – Żółć gęślą jaźń, Ąžuolų šviesų ūkis; Ėriškių čiurkšlė",
      "ABGESAGT: Konferenz in Gdańsk; Tag 1, Teil 2", "Schwierige Fälle – Ostseekalender"),
     ("/da/calendar.ics", "Polish and Lithuanian – Żółć gęślą jaźń, Ąžuolų šviesų ūkis; Ėriškių čiurkšlė",

@@ -138,8 +138,9 @@ def test_the_other_language_and_a_renamed_location_are_serialised_afresh(monkeyp
     english = ics.calendar(schedule.events, context(schedule, "en"), info(), memo)
     assert english == ics.calendar(schedule.events, context(schedule, "en"), info()) != swedish
     slug = schedule.events[0].location
-    renamed = replace(schedule, locations={**schedule.locations, slug: replace(schedule.locations[slug],
-                                                                               name=replace(schedule.locations[slug].name, sv="Nytt namn"))})  # fmt: skip
+    place = schedule.locations[slug]
+    renamed = replace(schedule, locations={**schedule.locations,
+                                           slug: replace(place, name=replace(place.name, sv="Nytt namn"))})  # fmt: skip
     feed = ics.calendar(renamed.events, context(renamed, "sv"), info(), memo.for_version(2))
     assert "Nytt namn" in feed.decode()
     assert feed == ics.calendar(renamed.events, context(renamed, "sv"), info())

@@ -187,7 +187,8 @@ def test_with_no_new_locations_the_event_has_no_place_and_its_description_keeps_
 
 def test_a_misspelt_place_is_offered_a_did_you_mean_and_place_maps_it(runner, tmp_path):
     path, source, result = import_ics(runner, tmp_path, "BEGIN:VEVENT\nUID:x1\nSUMMARY:Möte\n"
-                                      "LOCATION:Kalmr\\, Sverige\nDTSTART;VALUE=DATE:20200301\nEND:VEVENT", "--dry-run")  # fmt: skip
+                                      "LOCATION:Kalmr\\, Sverige\nDTSTART;VALUE=DATE:20200301\nEND:VEVENT",
+                                      "--dry-run")  # fmt: skip
     assert "new location 'kalmr' (Kalmr, SE)" in result.output
     assert "Did you mean 'kalmar'? Then run again with --place 'Kalmr, Sverige=kalmar'." in result.output
     result = run(runner, str(source), "--into", str(path), "--place", "Kalmr, Sverige=kalmar")
@@ -357,7 +358,8 @@ END:VEVENT""",
 
 def test_a_series_until_the_year_9999_is_a_series_without_end(runner, tmp_path, make_app):
     path, source, result = import_ics(runner, tmp_path, "BEGIN:VEVENT\nUID:y\nSUMMARY:Årsmöte\n"
-                                      "DTSTART;VALUE=DATE:20200312\nRRULE:FREQ=YEARLY;UNTIL=99991231\nEND:VEVENT")  # fmt: skip
+                                      "DTSTART;VALUE=DATE:20200312\n"
+                                      "RRULE:FREQ=YEARLY;UNTIL=99991231\nEND:VEVENT")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "    repeat:\n      every: year\n" in path.read_text(encoding="utf-8") and "until" not in path.read_text()
     assert same_occurrences(occurrences(imported_feed(make_app, path)), occurrences(source.read_bytes()))
@@ -450,7 +452,8 @@ def test_a_webcal_address_is_read_as_https(runner, events, trusted):
 
 HOSTILE_ANSWERS = {
     "/moved-away.ics": ((301, {"Location": "https://localhost:{port}/kalender.ics"}, b""), "redirects to https://localhost"),
-    "/to-http.ics": ((302, {"Location": "http://127.0.0.1:{port}/kalender.ics"}, b""), "only a redirect to https on 127.0.0.1"),
+    "/to-http.ics": ((302, {"Location": "http://127.0.0.1:{port}/kalender.ics"}, b""),
+                     "only a redirect to https on 127.0.0.1"),
     "/missing.ics": ((404, {}, b"gone"), "answered 404"),
     "/page.ics": ((200, {"Content-Type": "text/html"}, b"<html>Logga in</html>"), "is not an iCalendar file"),
     "/huge.ics": ((200, {}, b"BEGIN:VCALENDAR\r\n" + b"X-PAD:" + b"x" * 6_000_000), "is larger than 5,000,000 bytes"),
@@ -512,16 +515,21 @@ HOSTILE_FILES = {
                      "is not a valid iCalendar file"),
     "too-many.ics": (source_ics("BEGIN:VEVENT\nUID:a\nDTSTART:20200101\nEND:VEVENT\n" * 10_001),
                      "has more than 10,000 events"),
-    "formula.csv": (b"titel;datum\r\n=cmd|' /C calc'!A0;2020-01-10\r\n", "formula.csv:2: the title cell starts like a spreadsheet formula"),
+    "formula.csv": (b"titel;datum\r\n=cmd|' /C calc'!A0;2020-01-10\r\n",
+                    "formula.csv:2: the title cell starts like a spreadsheet formula"),
     "at-formula.csv": ("titel;datum;beskrivning\r\nMöte;2020-01-10;@SUM(1+1)*cmd|' /C calc'!A0\r\n".encode(),
                        "the description cell starts like a spreadsheet formula"),
     "plus-formula.csv": (b"titel;datum\r\n+cmd|' /C calc'!A0;2020-01-10\r\n", "starts like a spreadsheet formula"),
     "minus-formula.csv": (b"titel;datum\r\n-2+3+cmd|' /C calc'!A0;2020-01-10\r\n", "starts like a spreadsheet formula"),
     "latin1.csv": ("titel;datum\r\nMöte i Växjö;2020-01-10\r\n".encode("cp1252"), "is not UTF-8 text"),
-    "ambiguous.csv": ("titel;datum\r\nMöte;21/10/2019\r\n".encode(), "ambiguous.csv:2: the date (datum) '21/10/2019' is ambiguous"),
-    "unknown-column.csv": ("titel;datum;platts\r\nMöte;2020-01-10;Kalmar\r\n".encode(), "unknown column 'platts' (column 3) (did you mean 'plats'?)"),
-    "twice.csv": ("titel;datum;titel\r\nMöte;2020-01-10;Annat\r\n".encode(), "the column 'titel' (column 3) is given twice"),
-    "stray-quote.csv": ('titel;datum\r\n"Möte "x" i Kalmar;2020-01-10\r\n'.encode(), "stray-quote.csv:2: the row cannot be read"),
+    "ambiguous.csv": ("titel;datum\r\nMöte;21/10/2019\r\n".encode(),
+                      "ambiguous.csv:2: the date (datum) '21/10/2019' is ambiguous"),
+    "unknown-column.csv": ("titel;datum;platts\r\nMöte;2020-01-10;Kalmar\r\n".encode(),
+                           "unknown column 'platts' (column 3) (did you mean 'plats'?)"),
+    "twice.csv": ("titel;datum;titel\r\nMöte;2020-01-10;Annat\r\n".encode(),
+                  "the column 'titel' (column 3) is given twice"),
+    "stray-quote.csv": ('titel;datum\r\n"Möte "x" i Kalmar;2020-01-10\r\n'.encode(),
+                        "stray-quote.csv:2: the row cannot be read"),
     "no-date.csv": ("titel;plats\r\nMöte;Kalmar\r\n".encode(), "the column 'datum' ('date') is missing"),
     "empty.csv": (b"", "is empty"),
     "binary.csv": (b"PK\x03\x04\x00\x00xlsx", "contains NUL bytes"),
@@ -601,8 +609,8 @@ def test_a_spreadsheet_from_the_template_imports(runner, events, tmp_path):
     got = {e.title.get(): e for e in schedule.events if e.id.startswith("import-")}
     training = got["Utbildning i projektekonomi"]
     assert (training.type, training.location, training.start, training.end, training.status) == (
-        "training", "kalmar", dt.datetime(2020, 3, 17, 9, tzinfo=STOCKHOLM), dt.datetime(2020, 3, 17, 16, tzinfo=STOCKHOLM),
-        "confirmed")  # fmt: skip
+        "training", "kalmar", dt.datetime(2020, 3, 17, 9, tzinfo=STOCKHOLM),
+        dt.datetime(2020, 3, 17, 16, tzinfo=STOCKHOLM), "confirmed")  # fmt: skip
     assert training.description.get() == "Steg för steg:\n- budget\n- rapporter"
     trip = got["Studieresa"]
     assert (trip.type, trip.start, trip.end, trip.status, schedule.locations[trip.location].country) == (

@@ -64,11 +64,12 @@ def test_every_message_is_translated_in_every_language(lang):
 
 def test_a_missing_empty_or_fuzzy_translation_is_reported(tmp_path):
     po = tmp_path / "messages.po"
-    po.write_text(dedent('''
+    polish_plurals = "n == 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2"
+    po.write_text(dedent(f'''
         msgid ""
         msgstr ""
         "Content-Type: text/plain; charset=UTF-8\\n"
-        "Plural-Forms: nplurals=3; plural=n == 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2;\\n"
+        "Plural-Forms: nplurals=3; plural={polish_plurals};\\n"
 
         msgid "Today"
         msgstr "Dzisiaj"

@@ -250,7 +250,9 @@ def test_the_event_page_shows_every_detail_and_add_to_calendar_links(make_app):
             description: {sv: "Första stycket.\\n\\nAndra stycket.", en: Text}
     """)
     shown = page(make_app(events).test_client(), "/events/kurs")
-    facts = dict(zip([dt.text for dt in shown.find("dt")], [" ".join(dd.text.split()) for dd in shown.find("dd")], strict=False))
+    facts = dict(
+        zip([dt.text for dt in shown.find("dt")], [" ".join(dd.text.split()) for dd in shown.find("dd")], strict=False)
+    )
     assert facts == {"När": "torsdag 5 december 2019, 09:00–12:30 (lokal tid, Europe/Vilnius)", "Typ": "Utbildning",
                      "Plats": "Klaipėda, Litauen", "Projekt": "Umbrella", "Status": "Preliminärt",
                      "Mer information": "https://example.org/kurs"}  # fmt: skip

@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 import vobject
 from conftest import MINIMAL, SHIPPED
+from icalcheck import strict_events, vobject_events
 
 from calfeed import geo
 from calfeed.loader import check
 
 NO_EVENTS = MINIMAL + "  []\n"  # the minimal header with an empty list of events
-from icalcheck import strict_events, vobject_events
 
 BROKEN = Path(__file__).parent / "broken"
 OURS = sorted(p for p in BROKEN.glob("*.yaml") if p.stem.startswith(("coordinates-", "partner-", "contact-")))
@@ -93,8 +93,9 @@ def test_the_project_page_shows_aim_partners_pilot_municipalities_and_map(client
 
 def test_partners_are_grouped_by_role_then_country(client):
     html = client.get("/en/projects/umbrella").get_data(as_text=True)
-    order = [html.index(text) for text in ("<h3>Lead partner</h3>", '"partner-1">Euroregion Baltic', "<h3>Partners</h3>",
-                                           ">Sweden</h4>", '"partner-2">Region Kalmar län', "<h3>Associated partners</h3>",
+    order = [html.index(text) for text in ("<h3>Lead partner</h3>", '"partner-1">Euroregion Baltic',
+                                           "<h3>Partners</h3>", ">Sweden</h4>", '"partner-2">Region Kalmar län',
+                                           "<h3>Associated partners</h3>",
                                            '"partner-3">Torsås Municipality')]  # fmt: skip
     assert order == sorted(order)
 

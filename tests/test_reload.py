@@ -164,8 +164,12 @@ def test_current_costs_at_most_one_stat_per_interval(events_file, monkeypatch):
     calls = []
     real_stat = os.stat
     mine = str(events_file.parent)  # (other tests' watchers may still be running)
-    monkeypatch.setattr(store_module.os, "stat", lambda *a, **k: calls.extend(a[:1] if str(a[0]).startswith(mine)
-                                                                               else []) or real_stat(*a, **k))  # fmt: skip
+
+    def counted_stat(*a, **k):
+        calls.extend(a[:1] if str(a[0]).startswith(mine) else [])
+        return real_stat(*a, **k)
+
+    monkeypatch.setattr(store_module.os, "stat", counted_stat)
     for _ in range(1000):
         store.current()
     assert len(calls) <= 1

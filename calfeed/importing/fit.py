@@ -166,7 +166,8 @@ class Fitter:
                  or not in_rule(incoming, o.recurrence_id)]  # fmt: skip
         kept = tuple(o for o in series.overrides if o not in apart)
         skipped = series.exdates + tuple(o.recurrence_id for o in apart
-                                         if o.recurrence_id is not None and in_rule(incoming, o.recurrence_id))  # fmt: skip
+                                         if o.recurrence_id is not None
+                                         and in_rule(incoming, o.recurrence_id))  # fmt: skip
         main = replace(incoming, series=replace(series, overrides=kept, exdates=skipped))
         zones = [self.places.zone(location)]
         if not incoming.all_day and incoming.zone and incoming.zone not in zones and incoming.zone != "UTC":

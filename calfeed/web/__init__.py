@@ -20,7 +20,7 @@ from ..store import Store
 DEFAULTS: dict[str, Any] = {
     "CALFEED_EVENTS": "events.yaml",  # the events file
     "CALFEED_LEDGER": "",  # SEQUENCE memory; empty: <events file stem>.ledger.json beside it
-    "CALFEED_STATE_DIR": "",  # the last accepted version, shared by the workers; empty: .calfeed/ beside the events file
+    "CALFEED_STATE_DIR": "",  # last accepted version, shared by the workers; empty: .calfeed/ beside the events file
     "CALFEED_BASE_URL": "",  # public address, e.g. https://kalender.regionkalmar.se; empty: from the request
     "CALFEED_UID_DOMAIN": "",  # right-hand side of every UID; empty: host of CALFEED_BASE_URL
     "CALFEED_REFRESH": "PT6H",  # how often clients should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL)
