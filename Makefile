@@ -37,9 +37,9 @@ bench: install-test
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/export_bench.py
 
-# Everything but the browser, Node.js-parser and gunicorn tests: a quick check while working.
+# Everything but the browser, Node.js-parser, gunicorn and whole-export tests: a quick check while working.
 test-fast: install-test
-	$(BIN)/python -m pytest -q -m "not browser and not node and not server" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not browser and not node and not server and not slow" $(PYTEST_ARGS)
 
 # Write tests/golden/*.ics again after a change of feed output that is meant (review the diff).
 golden: install-test

@@ -18,6 +18,8 @@ SHIPPED = ROOT / "events.yaml"
 
 
 NODE_FIXTURES = {"served", "served_series"}  # tests/test_conformance.py: every feed read by the Node.js parsers
+# Whole static exports (several per test) and hypothesis's generated files: seconds each.
+SLOW_FILES = {"test_export.py", "test_export_incremental.py", "test_properties.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,6 +31,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.node)
         if item.path.name == "test_gunicorn.py":
             item.add_marker(pytest.mark.server)
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
