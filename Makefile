@@ -39,7 +39,7 @@ bench: install-test
 
 # Everything but the browser, Node.js-parser, gunicorn and whole-export tests: a quick check while working.
 test-fast: install-test
-	$(BIN)/python -m pytest -q -m "not browser and not node and not server and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not node and not server and not slow" $(PYTEST_ARGS)
 
 # Write tests/golden/*.ics again after a change of feed output that is meant (review the diff).
 golden: install-test
