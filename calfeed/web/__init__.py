@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,12 +35,30 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+class _SharedBytecode(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _SharedBytecode()
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; raises ``EventsFileError`` (with every problem) on an invalid events file that
     has no last accepted version in the state folder to fall back on. ``CALFEED_STATE_DIR=None``
     keeps no state at all (``calfeed build``: an export is of the file as it is, or nothing).
     Raises ``ConfigError`` on a setting it cannot start with."""
     app = Flask(__name__)
+    # One compiled form of each template per process, shared by every app the factory makes (keyed
+    # by the template's source, so an edited template is compiled again).
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": _TEMPLATES}
     app.config.update(DEFAULTS)
     app.config.update(_from_environment())
     app.config.update(test_config or {})

@@ -60,8 +60,29 @@ def _plural_rule(expression: str) -> Callable[[int], int]:
     return gettext_module.c2py(expression)
 
 
+_READ: dict[tuple[Any, ...], dict[str, Messages]] = {}  # the catalogs by their files' signatures
+
+
 def load_catalogs() -> dict[str, Messages]:
-    """Every language's catalog, without its untranslated and fuzzy entries (those fall back to English)."""
+    """Every language's catalog, without its untranslated and fuzzy entries (those fall back to English).
+    Parsed once per process while the .po files stay the same: an app factory called again (a test,
+    a second app) does not read them again."""
+    paths = [TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po" for lang in LANGUAGES]
+    signature = tuple((st.st_mtime_ns, st.st_size) if (st := _stat(p)) else None for p in paths)
+    if signature not in _READ:
+        _READ.clear()
+        _READ[signature] = _read_catalogs()
+    return _READ[signature]
+
+
+def _stat(path: Path) -> Any:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _read_catalogs() -> dict[str, Messages]:
     catalogs: dict[str, Messages] = {}
     for lang in LANGUAGES:
         path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
