@@ -248,20 +248,22 @@ class _Job:
 
     def _write(self, relative: str, data: bytes, report: Report) -> None:
         report.bytes += len(data)
-        packed = relative + ".gz" if relative.endswith(COMPRESSIBLE) else None
-        if same(self.outdir / relative, data) and (packed is None or (self.outdir / packed).is_file()):
-            report.unchanged += 1 + (packed is not None)  # the .gz is made from these bytes: unchanged too
-            return
-        self._put(relative, data, report)
-        if packed:
-            self._put(packed, gzip_bytes(data), report)
+        body_same = same(self.outdir / relative, data)
+        self._record(relative, data, report, unchanged=body_same)
+        if relative.endswith(COMPRESSIBLE):
+            packed = relative + ".gz"
+            if body_same and (self.outdir / packed).is_file():
+                report.unchanged += 1  # the .gz is made from these same bytes: unchanged too
+            else:
+                compressed = gzip_bytes(data)
+                self._record(packed, compressed, report, unchanged=same(self.outdir / packed, compressed))
 
-    def _put(self, relative: str, data: bytes, report: Report) -> None:
-        old = self.outdir / relative
-        if same(old, data):
+    def _record(self, relative: str, data: bytes, report: Report, *, unchanged: bool) -> None:
+        """Count ``relative`` as unchanged, or stage its new bytes as added or changed."""
+        if unchanged:
             report.unchanged += 1
             return
-        (report.changed if old.is_file() else report.added).append(relative)
+        (report.changed if (self.outdir / relative).is_file() else report.added).append(relative)
         path = self.target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

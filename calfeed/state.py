@@ -137,13 +137,15 @@ class StateDir:
         except OSError as exc:
             raise StateError(f"cannot read the state folder {self.path}: {exc.strerror or exc}") from exc
 
-    def keep_schedule(self, version: str, make: Callable[[], bytes]) -> None:
+    def keep_schedule(self, version: str, make: Callable[[], bytes | None]) -> None:
         """Keep the checked schedule of an accepted version beside its bytes, for the next start
-        (``make`` is only called when it is not kept yet)."""
+        (``make`` is only called when it is not kept yet; None: nothing to keep)."""
         target = self.path / "versions" / f"{version}.schedule.json"
         try:
             if (self.path / "versions" / f"{version}.yaml").exists() and signature(target) is None:
-                write_atomically(target, make(), mode=0o644)
+                data = make()
+                if data is not None:
+                    write_atomically(target, data, mode=0o644)
         except OSError as exc:
             raise StateError(f"cannot write the state folder {self.path}: {exc.strerror or exc}") from exc
 
@@ -217,7 +219,7 @@ class MemoryState:
     def schedule(self, version: str) -> bytes | None:
         return None
 
-    def keep_schedule(self, version: str, make: Callable[[], bytes]) -> None:
+    def keep_schedule(self, version: str, make: Callable[[], bytes | None]) -> None:
         pass  # nothing outlives this process
 
     def accept(self, data: bytes, accepted: Accepted) -> None:

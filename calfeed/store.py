@@ -170,11 +170,15 @@ class Store:
             return
         self._kept = version
         schedule, problems = result.schedule, result.problems
-        try:
-            self._state_call("schedule", lambda: self.state.keep_schedule(
-                version, lambda: schedulejson.dumps(schedule, problems)))  # fmt: skip
-        except ValueError as exc:  # a value the file cannot hold: the next start checks the YAML
-            log.info("the schedule of %s is not kept: %s", version[:12], exc)
+
+        def encoded() -> bytes | None:
+            try:
+                return schedulejson.dumps(schedule, problems)
+            except ValueError as exc:  # a value the file cannot hold: not a fault, the next start checks the YAML
+                log.info("the schedule of %s is not kept: %s", version[:12], exc)
+                return None
+
+        self._state_call("schedule", lambda: self.state.keep_schedule(version, encoded))
 
     def _forked(self) -> None:
         """A new process — a gunicorn worker forked from the master, whose copy may be days old:

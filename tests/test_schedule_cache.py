@@ -123,3 +123,13 @@ def test_old_versions_go_with_their_kept_schedules(events_file):
     yamls = {p.name.removesuffix(".yaml") for p in versions.glob("*.yaml")}
     kept = {p.name.removesuffix(".schedule.json") for p in versions.glob("*.schedule.json")}
     assert kept <= yamls and kept
+
+
+def test_a_schedule_the_file_cannot_hold_is_not_kept_and_is_no_fault(events_file, monkeypatch):
+    def refuse(*args):
+        raise ValueError("a time in a zone that is not from the tz database")
+
+    monkeypatch.setattr(schedulejson, "dumps", refuse)
+    store = Store(events_file, check_every=0)
+    assert store.current() and not kept_schedule(events_file).exists()
+    assert store.problems == ()  # /healthz: nothing wrong with the state folder
