@@ -31,6 +31,16 @@ def post_worker_init(worker):
         store.current()
 
 
+def when_ready(server):
+    # The master has loaded the app (preload_app) and is about to fork: build the default feed once
+    # here, for every worker to inherit (calfeed.web.warm_up).
+    app = server.app.wsgi()
+    if "calfeed" in getattr(app, "extensions", {}):
+        from calfeed.web import warm_up
+
+        warm_up(app)
+
+
 def pre_fork(server, worker):
     # Move what the master loaded out of the collector's reach: a worker's collections then never
     # touch (and so never copy) those pages. https://docs.python.org/3/library/gc.html#gc.freeze

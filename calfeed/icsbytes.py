@@ -14,10 +14,11 @@ the library's own, on the shipped file and on generated text with every awkward 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import operator
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import fields
-from typing import Any
+from typing import Any, Protocol
 
 import icalendar
 from icalendar.parser_tools import to_unicode
@@ -78,19 +79,35 @@ PROBE = Event(
 CONTENT = operator.attrgetter(*(f.name for f in fields(Event) if f.name != "line"))  # the line is not content
 
 
+class Shelf(Protocol):
+    """Where a memo keeps its pieces beyond the process (``calfeed.ics_shelf``): per scope, each
+    piece under a key that is the same in every process (``Memo.stable_key``)."""
+
+    def read(self, scope: str) -> Mapping[str, bytes]: ...
+
+    def write(self, scope: str, pieces: Mapping[str, Piece]) -> None: ...
+
+
 class Memo:
     """Each event's serialised bytes, per language and revision, reused by every feed that shows
     the event and by the next version of the events file: after a one-event edit only that event
     is serialised again. Two generations: what the newest version did not use is dropped at the
-    next one, so memory stays at about two versions' worth."""
+    next one, so memory stays at about two versions' worth. With a ``shelf``, a piece not in
+    memory is looked for there before it is built, and ``shelve`` keeps what was built: a restart
+    or the next export serialises only the events that changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, shelf: Shelf | None = None) -> None:
         self._version: Hashable = None
         self._current: dict[Hashable, Piece] = {}
         self._previous: dict[Hashable, Piece] = {}
         self._scopes: dict[Hashable, int] = {}
         self._last_scope: tuple[Any, int] = (None, 0)
         self._keys: dict[int, Hashable] = {}  # id of a kept piece -> its key, so rebase touches only a feed's own
+        self._shelf = shelf
+        self._digests: dict[int, str] = {}  # scope number -> the same scope's name in every process
+        self._spare: dict[int, dict[str, bytes]] = {}  # per scope, what the shelf holds and memory does not yet
+        self._stable: dict[Hashable, str] = {}  # a kept piece's key -> its stable key
+        self._built: set[int] = set()  # scopes with pieces built since they were last shelved
 
     def for_version(self, version: Hashable) -> Memo:
         """Start a new generation when the events file changed (``version`` identifies it)."""
@@ -98,7 +115,9 @@ class Memo:
             self._version, self._previous, self._current = version, self._current, {}
             if len(self._scopes) > 1000:  # many edits of projects or locations: start afresh
                 self._scopes, self._previous, self._last_scope = {}, {}, (None, 0)
+                self._digests, self._spare, self._built = {}, {}, set()
             self._keys = {id(piece): key for key, piece in self._previous.items()}
+            self._stable = {key: self._stable[key] for key in self._previous if key in self._stable}
         return self
 
     def scope(self, owner: object, parts: Callable[[], Hashable]) -> int:
@@ -106,7 +125,10 @@ class Memo:
         domain, the calendar, projects and locations), computed once per ``owner`` (a Context)."""
         last_owner, number = self._last_scope
         if last_owner is not owner:
-            number = self._scopes.setdefault(parts(), len(self._scopes))
+            scope = parts()
+            number = self._scopes.setdefault(scope, len(self._scopes))
+            if self._shelf is not None and number not in self._digests:
+                self._digests[number] = hashlib.sha256(repr(scope).encode()).hexdigest()[:32]
             self._last_scope = (owner, number)
         return number
 
@@ -119,10 +141,48 @@ class Memo:
         if found is None:
             found = self._previous.pop(full, None)
             if found is None:
-                found = build()
+                found = self._shelved(full) if self._shelf is not None else None
+                if found is None:
+                    found = build()
+                    self._built.add(key[0])
                 self._keys[id(found)] = full
             self._current[full] = found
         return found
+
+    def stable_key(self, full: Hashable) -> str:
+        """A kept piece's key as every process computes it: the scope's digest and the repr of the
+        revision and the event's content (the repr the ledger hashes, the same in every process)."""
+        found = self._stable.get(full)
+        if found is None:
+            assert isinstance(full, tuple)
+            text = self._digests[full[0]] + repr(full[1:])
+            found = self._stable[full] = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return found
+
+    def _shelved(self, full: tuple[Any, ...]) -> bytes | None:
+        assert self._shelf is not None
+        spare = self._spare.get(full[0])
+        if spare is None:
+            spare = self._spare[full[0]] = dict(self._shelf.read(self._digests[full[0]]))
+        return spare.pop(self.stable_key(full), None) if spare else None
+
+    def shelve(self) -> Callable[[], None]:
+        """What to run (in any thread) to put the pieces built since the last call on the shelf:
+        the whole scope each was built in, as the current version uses it. Taken here, in the
+        caller's thread, so the memo may change while the returned function writes."""
+        if self._shelf is None or not self._built:
+            return lambda: None
+        shelf, chosen = self._shelf, {}
+        for scope in self._built:
+            chosen[self._digests[scope]] = {self.stable_key(full): piece for full, piece in self._current.items()
+                                            if full[0] == scope}  # type: ignore[index]  # fmt: skip
+        self._built = set()
+
+        def write() -> None:
+            for digest, pieces in chosen.items():
+                shelf.write(digest, pieces)
+
+        return write
 
     def rebase(self, pieces: list[Piece], body: bytes, start: int) -> None:
         """Keep ``pieces`` as views into ``body``, the feed they were just joined into (which the

@@ -137,12 +137,13 @@ class StateDir:
         except OSError as exc:
             raise StateError(f"cannot read the state folder {self.path}: {exc.strerror or exc}") from exc
 
-    def keep_schedule(self, version: str, make: Callable[[], bytes | None]) -> None:
+    def keep_schedule(self, version: str, make: Callable[[], bytes | None], *, replace: bool = False) -> None:
         """Keep the checked schedule of an accepted version beside its bytes, for the next start
-        (``make`` is only called when it is not kept yet; None: nothing to keep)."""
+        (``make`` is only called when it is not kept yet, or to ``replace`` an unreadable one;
+        None: nothing to keep)."""
         target = self.path / "versions" / f"{version}.schedule.json"
         try:
-            if (self.path / "versions" / f"{version}.yaml").exists() and signature(target) is None:
+            if (self.path / "versions" / f"{version}.yaml").exists() and (replace or signature(target) is None):
                 data = make()
                 if data is not None:
                     write_atomically(target, data, mode=0o644)
@@ -219,7 +220,7 @@ class MemoryState:
     def schedule(self, version: str) -> bytes | None:
         return None
 
-    def keep_schedule(self, version: str, make: Callable[[], bytes | None]) -> None:
+    def keep_schedule(self, version: str, make: Callable[[], bytes | None], *, replace: bool = False) -> None:
         pass  # nothing outlives this process
 
     def accept(self, data: bytes, accepted: Accepted) -> None:

@@ -106,6 +106,7 @@ class Store:
         self._unaccepted: tuple[tuple[Signature | None, Signature | None], float, bytes] | None = None
         self._snapshot: Snapshot | None = None
         self._kept: str | None = None  # the version whose checked schedule is in the state folder
+        self._outdated: str | None = None  # a version whose kept schedule this code cannot read
         self._start()
 
     @property
@@ -152,8 +153,9 @@ class Store:
             return False
         try:
             schedule, problems = schedulejson.loads(data)
-        except ValueError as exc:
+        except ValueError as exc:  # most often written by the code before an upgrade: written again once checked
             log.info("not starting from %s's kept schedule (%s): checking the file", self.path, exc)
+            self._outdated = accepted.version
             return False
         self._parsed = (accepted.version, Result(schedule, problems))
         self._kept = accepted.version
@@ -178,7 +180,8 @@ class Store:
                 log.info("the schedule of %s is not kept: %s", version[:12], exc)
                 return None
 
-        self._state_call("schedule", lambda: self.state.keep_schedule(version, encoded))
+        replace = self._outdated == version
+        self._state_call("schedule", lambda: self.state.keep_schedule(version, encoded, replace=replace))
 
     def _forked(self) -> None:
         """A new process — a gunicorn worker forked from the master, whose copy may be days old:

@@ -133,3 +133,15 @@ def test_a_schedule_the_file_cannot_hold_is_not_kept_and_is_no_fault(events_file
     store = Store(events_file, check_every=0)
     assert store.current() and not kept_schedule(events_file).exists()
     assert store.problems == ()  # /healthz: nothing wrong with the state folder
+
+
+def test_a_kept_schedule_of_older_code_is_written_again_so_the_next_restart_is_fast(events_file, monkeypatch):
+    parses: list = []
+    started(events_file, monkeypatch, parses=parses).current()
+    kept = kept_schedule(events_file)
+    old = json.loads(kept.read_bytes())
+    kept.write_text(json.dumps({**old, "code": "the code before an upgrade"}), encoding="utf-8")
+    started(events_file, monkeypatch, parses=parses).current()
+    assert len(parses) == 2 and json.loads(kept.read_bytes())["code"] == schedulejson.CODE
+    started(events_file, monkeypatch, parses=parses).current()
+    assert len(parses) == 2  # the third start took the schedule written again

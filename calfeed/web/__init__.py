@@ -17,6 +17,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import ConfigError
+from ..ics_shelf import IcsShelf
 from ..store import Store
 
 DEFAULTS: dict[str, Any] = {
@@ -87,6 +88,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import api, embed, errors, feeds, i18n, page_cache, pages, replay, security, updates
 
+    state_folder = getattr(app.extensions["calfeed"].state, "path", None)
+    if state_folder is not None:  # each event's feed bytes kept there too, for a fast restart
+        app.extensions[feeds.SHELF] = IcsShelf(state_folder / "vevents")
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -100,6 +104,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     page_cache.cache_pages(app, "updates")  # /changes; the Atom views cache their own bytes and pass through
     app.wsgi_app = replay.Replay(app.wsgi_app, app.extensions["calfeed"])  # type: ignore[method-assign]  # as above
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Build the default feed once, before gunicorn forks its workers: they inherit its bytes
+    (copy-on-write), so after a restart the first subscriber is answered at once, and no worker
+    serialises the same 10,000 events as its neighbour. Only with CALFEED_BASE_URL: without it
+    the answer depends on the Host each request names."""
+    base = app.config["CALFEED_BASE_URL"]
+    if base:
+        app.test_client().get("/calendar.ics", base_url=base).close()
 
 
 def _from_environment() -> dict[str, Any]:

@@ -68,12 +68,15 @@ def ics_context(lang: str) -> ics.Context:
 
 
 VEVENTS = "calfeed.vevents"  # the app's extension holding each event's serialised bytes
+SHELF = "calfeed.vevent_shelf"  # the state folder's copy of them (ics_shelf), if the app has a state folder
 
 
 def vevent_memo() -> Memo:
     """The app's one memo of each event's bytes: they outlive a version of the file, so an edit
-    re-serialises one event."""
-    memo: Memo = current_app.extensions.setdefault(VEVENTS, Memo())
+    re-serialises one event, and with a state folder they outlive the process too."""
+    memo = current_app.extensions.get(VEVENTS)
+    if memo is None:
+        memo = current_app.extensions[VEVENTS] = Memo(current_app.extensions.get(SHELF))
     return memo.for_version(snapshot().identity)
 
 
@@ -104,7 +107,10 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
         name = feed_title(schedule, selection, lang)
         info = ics.FeedInfo(name, schedule.calendar.description.get(lang) or name, url,
                             current_app.config["CALFEED_REFRESH"])  # fmt: skip
-        return ics.calendar(events, ics_context(lang), info, vevent_memo())
+        body = ics.calendar(events, ics_context(lang), info, vevent_memo())
+        if current_app.extensions.get(SHELF) is not None:
+            vevent_memo().shelve()()  # for the next process: a restart then starts in a fraction of a second
+        return body
 
     return send(cached(key, build), CALENDAR, last_modified=_window_moved(oldest))
 
