@@ -51,6 +51,7 @@ from .export_tree import (
     JOURNAL,
     MANIFEST,
     MARKER,
+    SHELF,
     STAGING,
     ExportError,
     apply,
@@ -60,7 +61,8 @@ from .export_tree import (
     same,
     site_files,
 )
-from .icsbytes import CONTENT
+from .ics_shelf import IcsShelf
+from .icsbytes import CONTENT, Memo
 from .model import EVENT_TYPES, LANGUAGES
 from .store import Snapshot
 from .web.byte_cache import forget_answers, gzip_bytes
@@ -199,6 +201,7 @@ class _Job:
         client = self.app.test_client()
         environ = {SNAPSHOT: self.snapshot}
         for lang in languages:
+            memo = self.app.extensions[VEVENTS] = Memo(IcsShelf(self.outdir / SHELF))
             queue = deque(url for url in self.urls if _language(url) == lang)
             seen = set(queue)
             while queue:
@@ -213,6 +216,7 @@ class _Job:
                         queue.append(link)
                     else:
                         report.links.add(link)
+            memo.shelve()()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
         for url in extra:
             self._one(client, environ, url, report)

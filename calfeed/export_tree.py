@@ -20,7 +20,8 @@ MARKER = ".calfeed-export"  # marks a directory this command may empty and write
 MANIFEST = ".calfeed-manifest.json"  # what the last build added, changed and removed
 STAGING = ".calfeed-staging"  # new bytes wait here until the whole site is rendered
 JOURNAL = "journal.json"  # in STAGING: the moves and removals of a build that was ready to apply
-OWN = {MARKER, MANIFEST, STAGING, INPUTS}  # ours, not the site's
+SHELF = ".calfeed-vevents"  # each event's feed bytes (calfeed/ics_shelf.py), for the next build
+OWN = {MARKER, MANIFEST, STAGING, INPUTS, SHELF}  # ours, not the site's
 
 
 class ExportError(Exception):

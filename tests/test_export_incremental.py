@@ -212,3 +212,20 @@ def test_a_series_page_built_again_on_a_later_day_lists_that_day_s_next_dates(ru
         assert runner.invoke(main, ["build", str(site), "--events", str(events)]).exit_code == 0
         assert runner.invoke(main, ["build", str(fresh), "--events", str(events)]).exit_code == 0
     assert tree(site) == tree(fresh)
+
+
+def test_the_next_build_serialises_only_the_edited_events_feed_bytes(runner, events_file, tmp_path, monkeypatch):
+    from calfeed import ics
+
+    site = tmp_path / "site"
+    build(runner, events_file, site)
+    assert list((site / export_tree.SHELF).glob("*.json"))  # one file of VEVENT bytes per language
+    built: list[str] = []
+    original = ics.vevent
+    monkeypatch.setattr(ics, "vevent", lambda event, ctx: built.append(event.id) or original(event, ctx))
+    edit(events_file, TITLE, TITLE + " (ny tid)")
+    build(runner, events_file, site, "--jobs", "1")
+    assert built and set(built) == {EVENT}  # once per language, nothing else serialised again
+    fresh = tmp_path / "fresh"
+    build(runner, events_file, fresh)
+    assert tree(site) == tree(fresh)
