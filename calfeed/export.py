@@ -216,7 +216,7 @@ class _Job:
                         queue.append(link)
                     else:
                         report.links.add(link)
-            memo.shelve()()  # the next build serialises only the events that change
+            memo.shelve()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
         for url in extra:
             self._one(client, environ, url, report)

@@ -166,23 +166,16 @@ class Memo:
             spare = self._spare[full[0]] = dict(self._shelf.read(self._digests[full[0]]))
         return spare.pop(self.stable_key(full), None) if spare else None
 
-    def shelve(self) -> Callable[[], None]:
-        """What to run (in any thread) to put the pieces built since the last call on the shelf:
-        the whole scope each was built in, as the current version uses it. Taken here, in the
-        caller's thread, so the memo may change while the returned function writes."""
-        if self._shelf is None or not self._built:
-            return lambda: None
-        shelf, chosen = self._shelf, {}
+    def shelve(self) -> None:
+        """Put the pieces built since the last call on the shelf: the whole scope each was built
+        in, as the current version uses it."""
+        if self._shelf is None:
+            return
         for scope in self._built:
-            chosen[self._digests[scope]] = {self.stable_key(full): piece for full, piece in self._current.items()
-                                            if full[0] == scope}  # type: ignore[index]  # fmt: skip
+            pieces = {self.stable_key(full): piece for full, piece in self._current.items()
+                      if full[0] == scope}  # type: ignore[index]  # fmt: skip
+            self._shelf.write(self._digests[scope], pieces)
         self._built = set()
-
-        def write() -> None:
-            for digest, pieces in chosen.items():
-                shelf.write(digest, pieces)
-
-        return write
 
     def rebase(self, pieces: list[Piece], body: bytes, start: int) -> None:
         """Keep ``pieces`` as views into ``body``, the feed they were just joined into (which the

@@ -22,7 +22,7 @@ from calfeed.web import create_app, warm_up
 
 def feed(schedule, memo: Memo, lang: str = "sv") -> bytes:
     body = ics.calendar(schedule.events, context(schedule, lang), info(), memo.for_version(1))
-    memo.shelve()()
+    memo.shelve()
     return body
 
 

@@ -107,9 +107,10 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
         name = feed_title(schedule, selection, lang)
         info = ics.FeedInfo(name, schedule.calendar.description.get(lang) or name, url,
                             current_app.config["CALFEED_REFRESH"])  # fmt: skip
-        body = ics.calendar(events, ics_context(lang), info, vevent_memo())
-        if current_app.extensions.get(SHELF) is not None:
-            vevent_memo().shelve()()  # for the next process: a restart then starts in a fraction of a second
+        memo = vevent_memo()
+        body = ics.calendar(events, ics_context(lang), info, memo)
+        if current_app.extensions.get(SHELF) is not None:  # the state folder's (calfeed build shelves its own)
+            memo.shelve()  # for the next process: a restart then starts in a fraction of a second
         return body
 
     return send(cached(key, build), CALENDAR, last_modified=_window_moved(oldest))
