@@ -21,6 +21,7 @@ with ``--hypothesis-seed`` or by editing ``max_examples``; keep CI's fixed.
 from __future__ import annotations
 
 import functools
+import json
 import html.parser
 import re
 import tempfile
@@ -33,6 +34,7 @@ from markupsafe import escape
 
 from calfeed.loader import check
 from calfeed.web import create_app
+from calfeed.web.api import events_body
 
 settings.register_profile(
     "calfeed-properties", max_examples=100, derandomize=True, deadline=None, database=None,
@@ -196,3 +198,17 @@ def test_every_page_shows_the_texts_only_escaped(title, description, place):
         assert normalised(place) in "".join(page.texts)
     event_page = Page(hostile.get(f"/events/{EVENT_ID}").get_data(as_text=True))
     assert all(paragraph in event_page.texts for paragraph in paragraphs if paragraph)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6), max_size=4))
+def test_events_json_body_is_json_dumps_of_the_whole_list(entries):
+    """/events.json is written one event at a time (memory); the bytes are those of one dumps of the list."""
+    expected = json.dumps({"events": entries}, ensure_ascii=False, indent=1).encode()
+    assert events_body(iter(entries)) == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -53,6 +54,15 @@ def event_json(event: Event, lang: str) -> dict[str, Any]:
     }
 
 
+def events_body(entries: Iterable[dict[str, Any]]) -> bytes:
+    """``json.dumps({"events": [...]}, indent=1)``, one event at a time: a 10,000-event list of
+    dictionaries would hold ~50 MB at once, one event's text a few hundred bytes."""
+    items = [json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  ").encode() for entry in entries]
+    if not items:
+        return b'{\n "events": []\n}'
+    return b'{\n "events": [\n  ' + b",\n  ".join(items) + b"\n ]\n}"
+
+
 @lang_route(bp, "/events.json")
 def events(lang: str) -> Response:
     selection = query_filter()
@@ -63,8 +73,7 @@ def events(lang: str) -> Response:
         chosen = expand(select(snapshot().schedule.events, selection), first, last, zone)
         if limited:
             chosen = [e for e in chosen if e.first_day(zone) <= last and e.last_day(zone) >= first]
-        body = {"events": [event_json(e, lang) for e in chosen]}
-        return json.dumps(body, ensure_ascii=False, indent=1).encode()
+        return events_body(event_json(e, lang) for e in chosen)
 
     key = ("events.json", selection, lang, first, last, limited)
     return send(cached(key, build), "application/json; charset=utf-8")
