@@ -21,8 +21,8 @@ with ``--hypothesis-seed`` or by editing ``max_examples``; keep CI's fixed.
 from __future__ import annotations
 
 import functools
-import json
 import html.parser
+import json
 import re
 import tempfile
 from pathlib import Path
