@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -203,13 +204,16 @@ def build(schedule: Schedule, projects: Iterable[str], locations: Iterable[str] 
     """The map of ``projects`` (their activities, partners, pilot municipalities) plus bare
     ``locations``; ``highlight`` is a location key drawn emphasised."""
     collector = _Collector(schedule.locations)
-    wanted = list(projects)
-    for slug in wanted:
-        _collect_project(collector, schedule, schedule.projects[slug])
+    # One pass over the events, in their order (a place's entries keep the order they first appear in).
+    activities = Counter((e.project, e.location) for e in schedule.events if e.location)
+    for slug in projects:
+        _collect_project(collector, activities, schedule.projects[slug])
+    at: Counter[str] = Counter()
+    for (_, location), count in activities.items():
+        at[location] += count
     for slug in locations:
         if f"location:{slug}" not in collector.places:
-            count = sum(1 for e in schedule.events if e.location == slug)
-            collector.at_location(slug, Entry("activity", Text(), "", count=count))
+            collector.at_location(slug, Entry("activity", Text(), "", count=at[slug]))
     places = [_place(key, item, highlight) for key, item in collector.places.items()]
     places.sort(key=lambda p: (-(p.lat or -90), p.name.get()))  # north to south: reading order of the map
     laid_out = _lay_out(places)
@@ -224,10 +228,10 @@ def _place(key: str, item: dict, highlight: str) -> Place:
                  highlighted=bool(highlight) and item["location"] == highlight)  # fmt: skip
 
 
-def _collect_project(collector: _Collector, schedule: Schedule, project: Project) -> None:
-    for event in schedule.events:
-        if event.project == project.slug and event.location:
-            collector.at_location(event.location, Entry("activity", Text(), project.slug))
+def _collect_project(collector: _Collector, activities: Counter[tuple[str, str]], project: Project) -> None:
+    for (slug, location), count in activities.items():
+        if slug == project.slug:
+            collector.at_location(location, Entry("activity", Text(), project.slug, count=count))
     for number, partner in enumerate(project.partners, 1):
         entry = Entry(partner.role, partner.name, project.slug, f"partner-{number}")
         if partner.place or partner.coordinates:
