@@ -34,7 +34,7 @@ import json
 import multiprocessing
 import re
 import zoneinfo
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -63,7 +63,7 @@ from .export_tree import (
 )
 from .ics_shelf import IcsShelf
 from .icsbytes import CONTENT, Memo
-from .model import EVENT_TYPES, LANGUAGES
+from .model import EVENT_TYPES, LANGUAGES, Schedule
 from .store import Snapshot
 from .web.byte_cache import forget_answers, gzip_bytes
 from .web.current import SNAPSHOT
@@ -71,6 +71,10 @@ from .web.feeds import VEVENTS
 
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
 _OWN_PAGES = {"pages.event": "text/html", "feeds.event": "text/calendar"}  # an event's own URLs, by content type
+# A project's, place's or type's page and feed, by content type and the facet they show.
+_FACET_PAGES = {"pages.project": ("text/html", "projects"), "feeds.project": ("text/calendar", "projects"),
+                "pages.location": ("text/html", "locations"), "feeds.location": ("text/calendar", "locations"),
+                "feeds.event_type": ("text/calendar", "types")}  # fmt: skip
 _SLUG_FACETS = {"/projects/<slug>": "projects", "/locations/<slug>": "locations", "/types/<slug>": "types"}
 # Autoescaped Jinja writes every attribute in double quotes: a regular expression reads the links
 # of a 10,000-event site in a fraction of html.parser's time.
@@ -145,7 +149,10 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
 def inputs(app: Flask, snapshot: Snapshot) -> dict:
     """What an event's own page and download are made of: the site's part (the code and its
     templates, the settings, the calendar, projects and locations) and, per event, its content,
-    its revision and, for a series, the day (its page lists the next dates)."""
+    its revision and, for a series, the day (its page lists the next dates). And what a project's,
+    place's or type's page and feed are made of: the day (upcoming and past part there; a feed's
+    window of past days ends there), how many events each project has at each place (every
+    place's map shows them) and the prints of the events it lists, in their order."""
     site = hashlib.sha256()
     for path in sorted(Path(__file__).parent.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -158,13 +165,33 @@ def inputs(app: Flask, snapshot: Snapshot) -> dict:
     events = {event.id: hashlib.sha256(repr((CONTENT(event), snapshot.revisions.of(event.id),
                                              day if event.recurrence else "")).encode()).hexdigest()[:32]
               for event in schedule.events}  # fmt: skip
-    return {"format": 1, "site": site.hexdigest(), "events": events}
+    return {"format": 1, "site": site.hexdigest(), "events": events, "facets": _facet_prints(schedule, events, day)}
+
+
+def _facet_prints(schedule: Schedule, events: dict[str, str], day: str) -> dict[str, str]:
+    """``facet/slug`` -> a print of what its page and feed show (the members are the events
+    ``Filter().narrow(facet, [slug])`` selects: those whose project, location or type it is)."""
+    members: dict[str, list[str]] = {}
+    for event in schedule.events:
+        for facet, slug in (("projects", event.project), ("locations", event.location), ("types", event.type)):
+            if slug:
+                members.setdefault(f"{facet}/{slug}", []).append(events[event.id])
+    maps = repr(sorted(Counter((e.project, e.location) for e in schedule.events if e.location).items()))
+    common = f"{day}\0{maps}\0"
+    return {key: hashlib.sha256((common + "".join(prints)).encode()).hexdigest()[:32]
+            for key, prints in members.items()}  # fmt: skip
 
 
 def _unchanged_events(before: dict | None, now: dict) -> frozenset[str]:
-    if before is None or before.get("site") != now["site"] or not isinstance(before.get("events"), dict):
+    """The events and facets (``facet/slug``) whose files a build may keep as they are."""
+    if before is None or before.get("site") != now["site"]:
         return frozenset()
-    return frozenset(event for event, print_ in now["events"].items() if before["events"].get(event) == print_)
+    kept: set[str] = set()
+    for part in ("events", "facets"):
+        earlier = before.get(part)
+        if isinstance(earlier, dict):
+            kept.update(key for key, print_ in now[part].items() if earlier.get(key) == print_)
+    return frozenset(kept)
 
 
 _JOBS: list[_Job | None] = [None]
@@ -206,9 +233,8 @@ class _Job:
             seen = set(queue)
             while queue:
                 url = queue.popleft()
-                if self._kept(url, report):
-                    continue
-                for link in self._one(client, environ, url, report):
+                kept = self._kept(url, report)
+                for link in self._one(client, environ, url, report) if kept is None else kept:
                     if link in seen:
                         continue
                     if _language(link) == lang:
@@ -222,17 +248,24 @@ class _Job:
             self._one(client, environ, url, report)
         return report
 
-    def _kept(self, url: str, report: Report) -> bool:
-        """An event's page or download whose inputs did not change, still in the export: kept as it is."""
-        endpoint, event_id = self.seeds.get(url, ("", ""))
-        if endpoint not in _OWN_PAGES or event_id not in self.unchanged:
-            return False
-        relative = file_for(url, _OWN_PAGES[endpoint])
-        if not ((self.outdir / relative).is_file() and (self.outdir / (relative + ".gz")).is_file()):
-            return False
+    def _kept(self, url: str, report: Report) -> list[str] | None:
+        """The links of a page or feed whose inputs did not change and that is still in the export,
+        kept as it is (None: render it). An event's page links only to seeded URLs; a project's
+        page is read for its links (its contact cards are found nowhere else)."""
+        endpoint, key = self.seeds.get(url, ("", ""))
+        if key not in self.unchanged:
+            return None
+        mimetype = _OWN_PAGES.get(endpoint) or _FACET_PAGES[endpoint][0]
+        relative = file_for(url, mimetype)
+        try:
+            page = (self.outdir / relative).read_text(encoding="utf-8") if endpoint in _FACET_PAGES else ""
+            if not (self.outdir / (relative + ".gz")).is_file():
+                return None
+        except (OSError, ValueError):
+            return None
         report.files[url] = relative
         report.unchanged += 2
-        return True
+        return site_links(page, url, self.base) if mimetype == "text/html" and page else []
 
     def _one(self, client: FlaskClient, environ: dict, url: str, report: Report) -> list[str]:
         response = client.get(url, base_url=self.base or "http://localhost", environ_overrides=environ)
@@ -279,7 +312,7 @@ def seed_urls(app: Flask) -> list[str]:
 
 
 def _seeds(app: Flask) -> dict[str, tuple[str, str]]:
-    """``seed_urls`` in order, each with (its endpoint, the event it shows, or "")."""
+    """``seed_urls`` in order, each with (its endpoint, the event or ``facet/slug`` it shows, or "")."""
     schedule = app.extensions["calfeed"].current().schedule
     values = {"projects": list(schedule.projects), "locations": list(schedule.locations), "types": list(EVENT_TYPES)}
     urls: dict[str, tuple[str, str]] = {}
@@ -294,7 +327,10 @@ def _seeds(app: Flask) -> dict[str, tuple[str, str]]:
                         urls.setdefault(url_for("static", filename=path.relative_to(folder).as_posix()), ("static", ""))
                 continue
             for arguments in _arguments(rule, schedule.by_id, values):
-                urls.setdefault(url_for(rule.endpoint, **arguments), (rule.endpoint, arguments.get("event_id", "")))
+                shown = arguments.get("event_id", "")
+                if rule.endpoint in _FACET_PAGES:
+                    shown = f"{_FACET_PAGES[rule.endpoint][1]}/{arguments['slug']}"
+                urls.setdefault(url_for(rule.endpoint, **arguments), (rule.endpoint, shown))
     return urls
 
 

@@ -229,3 +229,58 @@ def test_the_next_build_serialises_only_the_edited_events_feed_bytes(runner, eve
     fresh = tmp_path / "fresh"
     build(runner, events_file, fresh)
     assert tree(site) == tree(fresh)
+
+
+def test_only_the_edited_event_s_project_place_and_type_pages_and_feeds_are_rendered_again(
+    runner, events_file, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    build(runner, events_file, site)
+    edit(events_file, TITLE, TITLE + " (ny tid)")  # a training in Kristianstad, in Umbrella
+    urls = rendered(monkeypatch)
+    build(runner, events_file, site, "--jobs", "1")
+    facets = sorted(u for u in urls if "/locations/" in u or "/projects/" in u or "/types/" in u)
+    langs = ["", "/da", "/de", "/en", "/lt", "/pl"]
+    expected = [f"{lang}/{path}" for lang in langs for path in (
+        "locations/kristianstad", "locations/kristianstad.ics", "projects/umbrella", "projects/umbrella.ics",
+        "types/training.ics")]  # fmt: skip
+    assert facets == sorted(expected)
+    fresh = tmp_path / "fresh"
+    build(runner, events_file, fresh)
+    assert tree(site) == tree(fresh)
+
+
+def test_an_event_moved_to_another_place_gives_the_same_site_as_a_fresh_export(runner, events_file, tmp_path):
+    """Both places' pages and feeds change, and so does every place's map (it counts activities per place)."""
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events_file, site)
+    before = tree(site)
+    edit(events_file, "project: umbrella\n    location: kristianstad\n", "project: umbrella\n    location: kalmar\n")
+    build(runner, events_file, site)
+    build(runner, events_file, fresh)
+    assert tree(site) == tree(fresh)
+    assert before["locations/alvesta/index.html"] != tree(site)["locations/alvesta/index.html"]  # its map
+
+
+def test_a_kept_project_page_still_leads_the_build_to_its_contact_cards(runner, tmp_path):
+    events = tmp_path / "events.yaml"
+    events.write_bytes((Path(__file__).parent / "fixtures" / "multilingual.yaml").read_bytes())
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events, site)
+    cards = sorted(name for name in tree(site) if name.endswith(".vcf"))
+    assert cards
+    edit(events, "title: Intern genomgång", "title: Intern genomgång (flyttad)")  # an event of no project
+    manifest = build(runner, events, site)
+    assert "projects/umbrella/index.html" not in manifest["changed"]
+    assert sorted(name for name in tree(site) if name.endswith(".vcf")) == cards
+    build(runner, events, fresh)
+    assert tree(site) == tree(fresh)
+
+
+def test_pages_built_again_on_a_later_day_move_the_events_that_ended_to_the_past(runner, events_file, tmp_path):
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(runner, events_file, site)
+    with freeze_time("2020-01-20 10:00"):  # Alvesta's training (2020-01-10) has ended
+        for outdir in (site, fresh):
+            assert runner.invoke(main, ["build", str(outdir), "--events", str(events_file)]).exit_code == 0
+    assert tree(site) == tree(fresh)
