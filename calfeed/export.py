@@ -68,6 +68,7 @@ from .store import Snapshot
 from .web.byte_cache import forget_answers, gzip_bytes
 from .web.current import SNAPSHOT
 from .web.feeds import VEVENTS
+from .web.page_values import LIST_ITEMS
 
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
 _OWN_PAGES = {"pages.event": "text/html", "feeds.event": "text/calendar"}  # an event's own URLs, by content type
@@ -244,6 +245,7 @@ class _Job:
                         report.links.add(link)
             memo.shelve()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
+            self.snapshot.cache.pop((LIST_ITEMS, lang), None)  # and its list items
         for url in extra:
             self._one(client, environ, url, report)
         return report

@@ -198,3 +198,39 @@ def test_a_page_is_rendered_once_per_public_address(client, monkeypatch):
         two = client.get("/", base_url="https://two.example").get_data(as_text=True)
     assert len(renders) == 2
     assert "http://one.example/calendar.ics" in one and "https://two.example/calendar.ics" in two
+
+
+def count_list_items(monkeypatch) -> list[tuple[str, str]]:
+    """(event, language) of every list item the pages render (the others come from memory)."""
+    from calfeed.web import page_values
+
+    rendered: list[tuple[str, str]] = []
+
+    def counted(render, event, lang, level):
+        def counting(*args):
+            rendered.append((event.id, lang))
+            return render(*args)
+
+        return page_values.list_item(counting, event, lang, level)
+
+    monkeypatch.setattr(pages, "list_item", counted)
+    return rendered
+
+
+def test_an_event_s_list_item_is_rendered_once_for_every_list_it_is_on(app, monkeypatch):
+    rendered = count_list_items(monkeypatch)
+    client = app.test_client()
+    with freeze_time(DAY):
+        pages_ = [client.get(url) for url in ("/", "/projects/umbrella", "/locations/guldborgsund", "/en/")]
+    assert all(page.status_code == 200 and STUDY_TRIP in page.get_data(as_text=True) for page in pages_)
+    assert rendered.count((STUDY_TRIP, "sv")) == 1 and rendered.count((STUDY_TRIP, "en")) == 1
+
+
+def test_a_list_item_kept_in_memory_moves_with_the_day(app):
+    """On the day of the study trip its item says "Today", though the day before rendered it already."""
+    client = app.test_client()
+    item = 'class="event today">\n  <h3><a href="/events/' + STUDY_TRIP
+    with freeze_time("2019-11-12 10:00"):
+        assert item not in client.get("/locations/guldborgsund").get_data(as_text=True)
+    with freeze_time("2019-11-13 10:00"):
+        assert item in client.get("/").get_data(as_text=True)

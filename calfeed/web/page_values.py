@@ -7,6 +7,7 @@ Layer: web.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import listing
@@ -27,6 +28,25 @@ def coming(events: list[Event]) -> list[Event]:
 def ended(events: list[Event]) -> list[Event]:
     """Ended events, newest first, each series as its occurrences of the last two years (BEHIND)."""
     return past(expand(events, today() - BEHIND, today(), calendar_zone()), today(), calendar_zone())
+
+
+LIST_ITEMS = "list items"  # the key, in a snapshot's cache, of the events' list items rendered so far
+
+
+def list_item(render: Callable[..., str], event: Event, lang: str, level: int) -> str:
+    """``render(event, schedule, lang, today, zone, level)``, once per event, language, heading level
+    and day in a version of the file: an event's item is the same on the agenda, its project's,
+    place's and type's pages, and at 10,000 events rendering it again on each is most of their time.
+    The event is part of the key (not its id): an occurrence of a series is a different event."""
+    cache, day = snapshot().cache, today()
+    kept = cache.get((LIST_ITEMS, lang))
+    if kept is None or kept[0] != day:  # another day: "today" and the upcoming part moved
+        kept = cache[(LIST_ITEMS, lang)] = (day, {})
+    items: dict[tuple[Event, int], str] = kept[1]
+    found = items.get((event, level))
+    if found is None:
+        found = items[(event, level)] = render(event, snapshot().schedule, lang, day, calendar_zone(), level)
+    return found
 
 
 def template_values(selection: Filter, lang: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ..recurrence import upcoming_occurrences
 from .current import calendar_zone, snapshot, today
 from .feeds import feed_title
 from .i18n import current_lang
-from .page_values import EMBED_LIMIT, coming, ended, lines, template_values
+from .page_values import EMBED_LIMIT, coming, ended, lines, list_item, template_values
 from .query import FACETS, known, normalised, page_number, query_args, query_filter
 from .urls import absolute, lang_route
 
@@ -143,7 +143,7 @@ def helpers() -> dict[str, Any]:
     return {"page_in": page_in, "feed_links": feed_links, "feed_name": feed_name, "describe": describe,
             "event_links": event_links, "filter_parts": filter_parts, "schedule": snapshot().schedule,
             "lang": current_lang(), "absolute_url": absolute, "selection_args": query_args, "qr_svg": qr.svg,
-            "revision_of": snapshot().revisions.of,
+            "revision_of": snapshot().revisions.of, "list_item": list_item,
             "frame_origins": current_app.extensions.get("calfeed.frame_origins", ())}  # fmt: skip
 
 
