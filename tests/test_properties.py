@@ -21,6 +21,7 @@ with ``--hypothesis-seed`` or by editing ``max_examples``; keep CI's fixed.
 from __future__ import annotations
 
 import functools
+import gc
 import html.parser
 import json
 import re
@@ -32,6 +33,7 @@ from hypothesis import strategies as st
 from icalcheck import strict_events, vobject_events
 from markupsafe import escape
 
+from calfeed.gc_pause import gc_paused
 from calfeed.loader import check
 from calfeed.web import create_app
 from calfeed.web.api import events_body
@@ -212,3 +214,16 @@ def test_events_json_body_is_json_dumps_of_the_whole_list(entries):
     """/events.json is written one event at a time (memory); the bytes are those of one dumps of the list."""
     expected = json.dumps({"events": entries}, ensure_ascii=False, indent=1).encode()
     assert events_body(iter(entries)) == expected
+
+
+def test_events_json_body_leaves_no_cycles_while_the_collector_is_paused():
+    """A build pauses the cyclic collector (calfeed/gc_pause.py): an entry written with json's
+    ``indent=`` left ~20 cyclic objects behind, 200,000 (~20 MB) for a 10,000-event /events.json."""
+    entry = {"id": "x", "title": 'Möte "1"\n', "all_day": False, "timezone": None, "count": 3}
+    gc.collect()
+    with gc_paused():
+        before = len(gc.get_objects())
+        body = events_body(dict(entry) for _ in range(500))
+        after = len(gc.get_objects())
+    assert json.loads(body) == {"events": [entry] * 500}
+    assert after - before < 50
