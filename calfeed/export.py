@@ -80,6 +80,8 @@ _SLUG_FACETS = {"/projects/<slug>": "projects", "/locations/<slug>": "locations"
 # Autoescaped Jinja writes every attribute in double quotes: a regular expression reads the links
 # of a 10,000-event site in a fraction of html.parser's time.
 _LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+_RESOLVED = re.compile(r"/\.|[\t\r\n]")  # dot segments, and the characters urlsplit removes
 
 
 @dataclass
@@ -374,13 +376,29 @@ def links(page: str) -> list[str]:
 
 def site_links(html: str, page_url: str, base: str = "") -> list[str]:
     """The links of a page that point into this site, as paths without query or fragment."""
+    scheme, netloc, *_ = urlsplit(base or "http://localhost")
+    origin = f"{scheme}://{netloc}"
     found = []
     for link in links(html):
-        target = urlsplit(urljoin((base or "http://localhost") + page_url, link))
-        if target.scheme not in ("http", "https", "webcal") or not _same_site(target.netloc, base):
-            continue
-        found.append(target.path or "/")
+        path = _plain_path(link, origin)
+        if path is None:  # anything but a plain absolute link: as a browser resolves it
+            target = urlsplit(urljoin((base or "http://localhost") + page_url, link))
+            if target.scheme not in ("http", "https", "webcal") or not _same_site(target.netloc, base):
+                continue
+            path = target.path or "/"
+        found.append(path)
     return list(dict.fromkeys(found))
+
+
+def _plain_path(link: str, origin: str) -> str | None:
+    """The path of ``/path?query`` or ``origin/path#fragment`` without urljoin (a 10,000-event page
+    has 10,000 links); None for any other link, or one whose path a resolver would change."""
+    if link.startswith(origin + "/"):
+        link = link[len(origin) :]
+    elif not link.startswith("/") or link.startswith("//"):
+        return None
+    path = _QUERY_OR_FRAGMENT.split(link, 1)[0]
+    return None if _RESOLVED.search(path) else path
 
 
 def _same_site(netloc: str, base: str) -> bool:
