@@ -322,7 +322,7 @@ def served_links(outdir: Path) -> dict:
     import urllib.request
     from urllib.parse import urljoin, urlsplit
 
-    from calfeed.export import links
+    from calfeed.site_links import links
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:

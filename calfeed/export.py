@@ -29,17 +29,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import multiprocessing
-import re
 import zoneinfo
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -64,6 +62,7 @@ from .export_tree import (
 from .ics_shelf import IcsShelf
 from .icsbytes import CONTENT, Memo
 from .model import EVENT_TYPES, LANGUAGES, Schedule
+from .site_links import site_links
 from .store import Snapshot
 from .web.byte_cache import forget_answers, gzip_bytes
 from .web.current import SNAPSHOT
@@ -77,11 +76,6 @@ _FACET_PAGES = {"pages.project": ("text/html", "projects"), "feeds.project": ("t
                 "pages.location": ("text/html", "locations"), "feeds.location": ("text/calendar", "locations"),
                 "feeds.event_type": ("text/calendar", "types")}  # fmt: skip
 _SLUG_FACETS = {"/projects/<slug>": "projects", "/locations/<slug>": "locations", "/types/<slug>": "types"}
-# Autoescaped Jinja writes every attribute in double quotes: a regular expression reads the links
-# of a 10,000-event site in a fraction of html.parser's time.
-_LINK = re.compile(r'\s(?:href|src|action)="([^"]*)"')
-_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
-_RESOLVED = re.compile(r"/\.|[\t\r\n]")  # dot segments, and the characters urlsplit removes
 
 
 @dataclass
@@ -367,39 +361,3 @@ def file_for(url: str, mimetype: str | None) -> str:
     if not parts:
         raise ExportError(f"{url} is not a page but has no file name")
     return "/".join(parts)
-
-
-def links(page: str) -> list[str]:
-    """Every href, src and form action in ``page`` (as Jinja writes them: double-quoted)."""
-    return [html.unescape(value) for value in _LINK.findall(page) if value]
-
-
-def site_links(html: str, page_url: str, base: str = "") -> list[str]:
-    """The links of a page that point into this site, as paths without query or fragment."""
-    scheme, netloc, *_ = urlsplit(base or "http://localhost")
-    origin = f"{scheme}://{netloc}"
-    found = []
-    for link in links(html):
-        path = _plain_path(link, origin)
-        if path is None:  # anything but a plain absolute link: as a browser resolves it
-            target = urlsplit(urljoin((base or "http://localhost") + page_url, link))
-            if target.scheme not in ("http", "https", "webcal") or not _same_site(target.netloc, base):
-                continue
-            path = target.path or "/"
-        found.append(path)
-    return list(dict.fromkeys(found))
-
-
-def _plain_path(link: str, origin: str) -> str | None:
-    """The path of ``/path?query`` or ``origin/path#fragment`` without urljoin (a 10,000-event page
-    has 10,000 links); None for any other link, or one whose path a resolver would change."""
-    if link.startswith(origin + "/"):
-        link = link[len(origin) :]
-    elif not link.startswith("/") or link.startswith("//"):
-        return None
-    path = _QUERY_OR_FRAGMENT.split(link, 1)[0]
-    return None if _RESOLVED.search(path) else path
-
-
-def _same_site(netloc: str, base: str) -> bool:
-    return netloc == (urlsplit(base).netloc if base else "localhost")

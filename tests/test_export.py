@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from icalcheck import strict_events
 
 from calfeed.cli import main
-from calfeed.export import links, site_links
 from calfeed.export_tree import OWN
+from calfeed.site_links import links, site_links
 
 DAY = "2019-11-01 10:00"  # the agenda shows what is upcoming on the day of the export
 

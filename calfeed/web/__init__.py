@@ -87,11 +87,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
 
     from . import api, embed, errors, feeds, i18n, page_cache, pages, replay, security, updates
+    from .urls import link
 
     state_folder = getattr(app.extensions["calfeed"].state, "path", None)
     if state_folder is not None:  # each event's feed bytes kept there too, for a fast restart
         app.extensions[feeds.SHELF] = IcsShelf(state_folder / "vevents")
     i18n.init_app(app)
+    app.jinja_env.globals["link"] = link  # a list's thousands of links (templates/macros.html)
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(feeds.bp)

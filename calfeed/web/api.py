@@ -23,7 +23,7 @@ from .byte_cache import cached
 from .conditional import send
 from .current import calendar_zone, snapshot, today
 from .query import BadRequest, query_filter
-from .urls import absolute, lang_route, uid_domain
+from .urls import absolute_link, lang_route, uid_domain
 
 bp = Blueprint("api", __name__)
 
@@ -48,8 +48,8 @@ def event_json(event: Event, lang: str) -> dict[str, Any]:
         "country": place.country if place else None,
         "description": event.description.get(lang) or None,
         "url": event.url or None,
-        "page": absolute("pages.event", event_id=event.id, lang=lang),
-        "ics": absolute("feeds.event", event_id=event.id, lang=lang),
+        "page": absolute_link("pages.event", lang, event_id=event.id),
+        "ics": absolute_link("feeds.event", lang, event_id=event.id),
         # one occurrence of a repeating event: where its series put it (null for a single event)
         "recurrence_id": event.recurrence_id.isoformat() if event.recurrence_id is not None else None,
     }

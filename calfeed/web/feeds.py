@@ -18,7 +18,7 @@ from .byte_cache import cached
 from .conditional import send
 from .current import calendar_zone, snapshot, today
 from .query import BadRequest, known, language, query_args, query_filter
-from .urls import absolute, lang_route, uid_domain
+from .urls import absolute, absolute_link, lang_route, uid_domain
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar; charset=utf-8"
@@ -62,7 +62,7 @@ def ics_context(lang: str) -> ics.Context:
     current = snapshot()
 
     def page_url(event: Event) -> str:
-        return absolute("pages.event", event_id=event.id, lang=lang)
+        return absolute_link("pages.event", lang, event_id=event.id)
 
     return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)
 

@@ -23,7 +23,7 @@ from .current import calendar_zone, snapshot, today
 from .feeds import feed_title
 from .page_values import coming, template_values
 from .query import language, query_args, query_filter
-from .urls import absolute, lang_route, uid_domain
+from .urls import absolute, absolute_link, lang_route, uid_domain
 
 bp = Blueprint("updates", __name__)
 
@@ -82,7 +82,7 @@ def _upcoming_entry(event: Event, schedule: Schedule, revisions: Revisions, lang
     return atom.Entry(
         id=atom.tag(uid_domain(), "event", event.id, *occurrence),
         title=title,
-        link=absolute("pages.event", event_id=event.id, lang=lang),
+        link=absolute_link("pages.event", lang, event_id=event.id),
         updated=revisions.of(event.id).modified,
         summary=" · ".join(parts),
         category=(event.type, vocabulary.type_name(event.type, lang)),

@@ -5,16 +5,19 @@ Layer: web.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, g, request, url_for
 
 from .. import ics
 from ..model import LANGUAGES
 
 PREFIX = f"/<any({','.join(LANGUAGES[1:])}):lang>"  # the language prefix of every page and feed but Swedish's
+_PROBE = "calfeed-link-probe"
+_VERBATIM = re.compile(r"[A-Za-z0-9._~-]+\Z")  # RFC 3986's unreserved characters: url_for writes them as they are
 
 
 def lang_route(bp: Blueprint, rule: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -36,6 +39,27 @@ def base_url() -> str:
 def absolute(endpoint: str, **values: Any) -> str:
     # url_for's path starts with the script root (a proxy's X-Forwarded-Prefix), which base_url() has already.
     return base_url() + url_for(endpoint, **values)[len(request.script_root) :]
+
+
+def link(endpoint: str, lang: str, **one: Any) -> str:
+    """``url_for(endpoint, lang=lang, name=value)`` for the thousands of links of a list (an event's
+    page and feed, its place's and project's pages): url_for once per endpoint, language and name
+    in a request, then each value (an id or slug, written as it is) in place of a probe."""
+    ((name, value),) = one.items()
+    templates = g.setdefault("calfeed_links", {})
+    key = (endpoint, lang, name)
+    parts = templates.get(key)
+    if parts is None:
+        probe: dict[str, Any] = {name: _PROBE}
+        parts = templates[key] = url_for(endpoint, lang=lang, **probe).rpartition(_PROBE)
+    if not parts[1] or not _VERBATIM.match(value):
+        return url_for(endpoint, lang=lang, **one)
+    return parts[0] + value + parts[2]
+
+
+def absolute_link(endpoint: str, lang: str, **one: Any) -> str:
+    """``absolute`` for a list's many links (see ``link``)."""
+    return base_url() + link(endpoint, lang, **one)[len(request.script_root) :]
 
 
 def uid_domain() -> str:
