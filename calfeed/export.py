@@ -109,12 +109,11 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
     target.mkdir(exist_ok=True)
     (outdir / MARKER).write_text("written by calfeed build\n", encoding="utf-8")  # an interrupted first one is too
     snapshot = app.extensions["calfeed"].current()  # every answer comes from this one version
-    seeds = _seeds(app)
     now = inputs(app, snapshot)
     before = read_inputs(outdir) if earlier and not full else None
     unchanged = _unchanged_events(before, now)
-    shares = _shares(sorted({_language(url) for url in seeds}, key=LANGUAGES.index), jobs)
-    job = _Job(app, snapshot, outdir, target, seeds, unchanged)
+    shares = _shares(list(LANGUAGES), jobs)
+    job = _Job(app, snapshot, outdir, target, unchanged)
     report = Report()
     if len(shares) == 1:
         report.merge(job.render(shares[0]))
@@ -214,10 +213,10 @@ def _language(url: str) -> str:
 class _Job:
     """One build: renders a share of the languages, writing what changed into ``target``."""
 
-    def __init__(self, app: Flask, snapshot: Snapshot, outdir: Path, target: Path,
-                 seeds: dict[str, tuple[str, str]], unchanged: frozenset[str]) -> None:  # fmt: skip
+    def __init__(self, app: Flask, snapshot: Snapshot, outdir: Path, target: Path, unchanged: frozenset[str]) -> None:
         self.app, self.snapshot, self.outdir, self.target = app, snapshot, outdir, target
-        self.urls, self.seeds, self.unchanged = list(seeds), seeds, unchanged
+        self.unchanged = unchanged
+        self.seeds: dict[str, tuple[str, str]] = {}
         self.base = app.config.get("CALFEED_BASE_URL", "").rstrip("/")
 
     def render(self, languages: list[str], extra: Iterable[str] = ()) -> Report:
@@ -226,7 +225,8 @@ class _Job:
         environ = {SNAPSHOT: self.snapshot}
         for lang in languages:
             memo = self.app.extensions[VEVENTS] = Memo(IcsShelf(self.outdir / SHELF))
-            queue = deque(url for url in self.urls if _language(url) == lang)
+            self.seeds = _seeds(self.app, lang)  # one language's 20,000 URLs at a time in memory
+            queue = deque(self.seeds)
             seen = set(queue)
             while queue:
                 url = queue.popleft()
@@ -242,6 +242,7 @@ class _Job:
             memo.shelve()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
             self.snapshot.cache.pop((LIST_ITEMS, lang), None)  # and its list items
+        self.seeds = {}
         for url in extra:
             self._one(client, environ, url, report)
         return report
@@ -309,8 +310,9 @@ def seed_urls(app: Flask) -> list[str]:
     return list(_seeds(app))
 
 
-def _seeds(app: Flask) -> dict[str, tuple[str, str]]:
-    """``seed_urls`` in order, each with (its endpoint, the event or ``facet/slug`` it shows, or "")."""
+def _seeds(app: Flask, lang: str | None = None) -> dict[str, tuple[str, str]]:
+    """``seed_urls`` (of one language: ``lang``) in order, each with (its endpoint, the event or
+    ``facet/slug`` it shows, or "")."""
     schedule = app.extensions["calfeed"].current().schedule
     values = {"projects": list(schedule.projects), "locations": list(schedule.locations), "types": list(EVENT_TYPES)}
     urls: dict[str, tuple[str, str]] = {}
@@ -321,24 +323,29 @@ def _seeds(app: Flask) -> dict[str, tuple[str, str]]:
             if rule.endpoint == "static":
                 folder = Path(app.static_folder or "")
                 for path in sorted(folder.rglob("*")):
-                    if path.is_file():
+                    if path.is_file() and lang in (None, LANGUAGES[0]):
                         urls.setdefault(url_for("static", filename=path.relative_to(folder).as_posix()), ("static", ""))
                 continue
-            for arguments in _arguments(rule, schedule.by_id, values):
+            for arguments in _arguments(rule, schedule.by_id, values, lang):
                 shown = arguments.get("event_id", "")
                 if rule.endpoint in _FACET_PAGES:
                     shown = f"{_FACET_PAGES[rule.endpoint][1]}/{arguments['slug']}"
-                urls.setdefault(url_for(rule.endpoint, **arguments), (rule.endpoint, shown))
+                url = url_for(rule.endpoint, **arguments)
+                if lang in (None, _language(url)):
+                    urls.setdefault(url, (rule.endpoint, shown))
     return urls
 
 
-def _arguments(rule: Rule, events: dict, values: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _arguments(rule: Rule, events: dict, values: dict[str, list[str]], lang: str | None) -> list[dict[str, Any]]:
     """The argument sets that fill ``rule``; none for an argument we cannot enumerate (the crawl
     finds those URLs through links). The /<any(en,da,…):lang>/… twin of a Swedish rule is filled
-    in for each of the other languages."""
+    in for each of the other languages (or ``lang`` only)."""
     fixed = dict(rule.defaults or {})
     twin = "lang" in rule.arguments and "lang" not in fixed
-    languages = [{"lang": lang} for lang in LANGUAGES[1:]] if twin else [{}]
+    if twin:
+        languages = [{"lang": other} for other in LANGUAGES[1:] if lang in (None, other)]
+    else:
+        languages = [{}] if lang in (None, fixed.get("lang", LANGUAGES[0])) else []
     open_ = [a for a in rule.arguments if a not in fixed and a != "lang"]
     if not open_:
         filled: list[dict[str, str]] = [{}]

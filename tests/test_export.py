@@ -19,6 +19,7 @@ from icalcheck import strict_events
 
 from calfeed.cli import main
 from calfeed.export_tree import OWN
+from calfeed.model import LANGUAGES
 from calfeed.site_links import links, site_links
 
 DAY = "2019-11-01 10:00"  # the agenda shows what is upcoming on the day of the export
@@ -225,3 +226,16 @@ def test_site_links_resolve_every_link_as_urljoin_does(hrefs, base, page_url):
         if href and target.scheme in ("http", "https", "webcal") and target.netloc == host:
             expected.append(target.path or "/")
     assert site_links(page, page_url, base) == list(dict.fromkeys(expected))
+
+
+def test_each_language_seeds_exactly_its_share_of_the_urls(app):
+    """A build's process holds one language's URLs at a time (memory at 10,000 events): together,
+    in order, they are every URL the site map fills in."""
+    from calfeed.export import _language, _seeds, seed_urls
+
+    every = seed_urls(app)
+    shares = {lang: list(_seeds(app, lang)) for lang in LANGUAGES}
+    assert all(shares.values())
+    for lang, urls in shares.items():
+        assert urls == [url for url in every if _language(url) == lang]
+    assert sorted(url for urls in shares.values() for url in urls) == sorted(every)
