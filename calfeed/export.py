@@ -128,11 +128,13 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
     left = sorted(set(report.links) - set(report.files) - set(report.skipped))
     if left:  # a link no share owned (none expected: each share crawls its own languages)
         report.merge(job.render([], left))
-    written = set(report.added) | set(report.changed)
-    produced = {name for relative in report.files.values() for name in (relative, relative + ".gz")}
-    report.removed = sorted(name for name in site_files(outdir) if name not in produced) if earlier else []
     if earlier:
-        write_atomically(target / JOURNAL, json.dumps({"moves": sorted(written), "removes": report.removed}).encode())
+        produced = set(report.files.values())
+        report.removed = sorted(name for name in site_files(outdir) if name.removesuffix(".gz") not in produced
+                                and name not in produced)  # fmt: skip
+        del produced
+        moves = sorted([*report.added, *report.changed])  # no name is both
+        write_atomically(target / JOURNAL, json.dumps({"moves": moves, "removes": report.removed}).encode())
         apply(outdir)
     report.added.sort()
     report.changed.sort()
@@ -217,6 +219,9 @@ class _Job:
         self.app, self.snapshot, self.outdir, self.target = app, snapshot, outdir, target
         self.unchanged = unchanged
         self.seeds: dict[str, tuple[str, str]] = {}
+        # Endpoints with a rule per language: each language has the same URLs of them (``_arguments``).
+        self.twinned = {rule.endpoint for rule in app.url_map.iter_rules()
+                        if "lang" in rule.arguments and "lang" not in (rule.defaults or {})}  # fmt: skip
         self.base = app.config.get("CALFEED_BASE_URL", "").rstrip("/")
 
     def render(self, languages: list[str], extra: Iterable[str] = ()) -> Report:
@@ -237,7 +242,7 @@ class _Job:
                     if _language(link) == lang:
                         seen.add(link)
                         queue.append(link)
-                    else:
+                    elif not self._seeded_in_its_language(link, lang):
                         report.links.add(link)
             memo.shelve()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
@@ -246,6 +251,15 @@ class _Job:
         for url in extra:
             self._one(client, environ, url, report)
         return report
+
+    def _seeded_in_its_language(self, link: str, lang: str) -> bool:
+        """Whether ``link`` (to another language's page: every page links to its five twins) is one of
+        that language's seeds, which its own process renders: its twin in ``lang`` is a seed of an
+        endpoint that every language has. Only other links are handed on (a few, not 100,000)."""
+        other = _language(link)
+        rest = link if other == LANGUAGES[0] else link[len(other) + 1 :]
+        twin = rest if lang == LANGUAGES[0] else f"/{lang}{rest}"
+        return rest.startswith("/") and self.seeds.get(twin, ("", ""))[0] in self.twinned
 
     def _kept(self, url: str, report: Report) -> list[str] | None:
         """The links of a page or feed whose inputs did not change and that is still in the export,

@@ -151,6 +151,18 @@ def test_the_languages_rendered_in_several_processes_give_the_same_site(runner, 
     assert tree(tmp_path / "one") == tree(tmp_path / "three")
 
 
+def test_a_language_hands_on_no_link_to_another_language_s_seeded_pages(make_app, tmp_path):
+    """Every page links to its five twins; those are their own language's seeds, rendered there, so
+    a language's process does not hand them to the build (100,000 URLs at 10,000 events)."""
+    app = make_app()
+    with freeze_time(DAY):
+        report = export.export(app, tmp_path / "site")
+    twinned = {url for url in export.seed_urls(app) if not url.startswith("/static/")}  # pages, feeds, JSON
+    assert f"/en/events/{EVENT}" in twinned and f"/en/events/{EVENT}" in report.files
+    assert not report.links & twinned
+    assert report.links <= set(report.files) | set(report.skipped)
+
+
 @pytest.mark.parametrize("name", ["index.html", "calendar.ics"])
 def test_a_file_changed_by_hand_in_the_export_is_written_again(runner, events_file, tmp_path, name):
     site = tmp_path / "site"
