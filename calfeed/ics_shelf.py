@@ -14,6 +14,7 @@ newest ``KEEP`` files stay.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Mapping
@@ -34,7 +35,7 @@ class IcsShelf:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def read(self, scope: str) -> Mapping[str, bytes]:
+    def read(self, scope: str) -> Mapping[str, str]:
         try:
             body = json.loads((self.folder / f"{scope}.json").read_bytes())
         except FileNotFoundError:
@@ -45,14 +46,31 @@ class IcsShelf:
         pieces = body.get("pieces") if isinstance(body, dict) and body.get("stamp") == STAMP else None
         if not isinstance(pieces, dict):
             return {}  # another version of calfeed or icalendar wrote it: it is built (and written) again
-        return {key: text.encode() for key, text in pieces.items() if isinstance(text, str)}
+        return {key: text for key, text in pieces.items() if isinstance(text, str)}
 
     def write(self, scope: str, pieces: Mapping[str, Piece]) -> None:
-        body = {"stamp": STAMP, "pieces": {key: bytes(piece).decode() for key, piece in pieces.items()}}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / f"{scope}.json", json.dumps(body, ensure_ascii=False).encode())
+            write_atomically(self.folder / f"{scope}.json", _document(pieces))
             for old in sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)[:-KEEP]:
                 old.unlink(missing_ok=True)
         except OSError as exc:  # a cache: serving and exporting go on without it
             log.warning("cannot keep the serialised events in %s: %s", self.folder, exc)
+
+
+def _document(pieces: Mapping[str, Piece]) -> bytes:
+    """``json.dumps({"stamp": STAMP, "pieces": {key: text}})``, one piece at a time into one buffer:
+    a language's 10,000 pieces as a dictionary of texts and then one string would hold ~30 MB at once."""
+    out = io.BytesIO()
+    out.write(b'{"stamp": ' + json.dumps(STAMP).encode() + b', "pieces": {')
+    separator = b""
+    for key, piece in pieces.items():
+        out.write(
+            separator
+            + json.dumps(key).encode()
+            + b": "
+            + json.dumps(bytes(piece).decode(), ensure_ascii=False).encode()
+        )
+        separator = b", "
+    out.write(b"}}")
+    return out.getvalue()

@@ -83,7 +83,7 @@ class Shelf(Protocol):
     """Where a memo keeps its pieces beyond the process (``calfeed.ics_shelf``): per scope, each
     piece under a key that is the same in every process (``Memo.stable_key``)."""
 
-    def read(self, scope: str) -> Mapping[str, bytes]: ...
+    def read(self, scope: str) -> Mapping[str, str]: ...  # each piece as text: encoded when it is used
 
     def write(self, scope: str, pieces: Mapping[str, Piece]) -> None: ...
 
@@ -105,7 +105,7 @@ class Memo:
         self._keys: dict[int, Hashable] = {}  # id of a kept piece -> its key, so rebase touches only a feed's own
         self._shelf = shelf
         self._digests: dict[int, str] = {}  # scope number -> the same scope's name in every process
-        self._spare: dict[int, dict[str, bytes]] = {}  # per scope, what the shelf holds and memory does not yet
+        self._spare: dict[int, dict[str, str]] = {}  # per scope, what the shelf holds and memory does not yet
         self._stable: dict[Hashable, str] = {}  # a kept piece's key -> its stable key
         self._built: set[int] = set()  # scopes with pieces built since they were last shelved
 
@@ -164,7 +164,8 @@ class Memo:
         spare = self._spare.get(full[0])
         if spare is None:
             spare = self._spare[full[0]] = dict(self._shelf.read(self._digests[full[0]]))
-        return spare.pop(self.stable_key(full), None) if spare else None
+        text = spare.pop(self.stable_key(full), None) if spare else None
+        return None if text is None else text.encode()
 
     def shelve(self) -> None:
         """Put the pieces built since the last call on the shelf: the whole scope each was built

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalcheck import strict_events
 from test_icsbytes import context, count_builds, generated, info
 
@@ -129,3 +132,16 @@ def test_without_a_public_address_warm_up_builds_nothing(events_file, tmp_path, 
     built = count_builds(monkeypatch)
     warm_up(app)
     assert built == []
+
+
+@given(st.dictionaries(st.text(max_size=10), st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
+                       max_size=5))  # fmt: skip
+@settings(max_examples=100, derandomize=True, database=None, deadline=None)
+def test_a_shelf_file_written_piece_by_piece_reads_back_every_piece(pieces):
+    """The file is written one piece at a time (memory at 10,000 events): it is still one JSON
+    document of every piece, read back as the same text."""
+    with tempfile.TemporaryDirectory() as folder:
+        shelf = IcsShelf(Path(folder))
+        shelf.write("scope", {key: text.encode() for key, text in pieces.items()})
+        assert json.loads((Path(folder) / "scope.json").read_bytes())["pieces"] == pieces
+        assert dict(shelf.read("scope")) == pieces
