@@ -372,8 +372,10 @@ def build(outdir: str, events: str, base_url: str, jobs: int, full: bool, change
     Into an earlier export only the files whose bytes changed are written; OUTDIR/.calfeed-manifest.json
     lists what was added, changed and removed."""
     from .export import ExportError, export
+    from .heap import return_large_buffers
     from .web import create_app
 
+    return_large_buffers()  # a build makes and frees one 10 MB buffer after another (memory at 10,000 events)
     try:
         app = create_app({"CALFEED_EVENTS": events, "CALFEED_BASE_URL": base_url, "CALFEED_STATE_DIR": None,
                           "CALFEED_RELOAD_SECONDS": 86400})  # fmt: skip  # the export is of one version

@@ -37,7 +37,7 @@ class IcsShelf:
 
     def read(self, scope: str) -> Mapping[str, str]:
         try:
-            body = json.loads((self.folder / f"{scope}.json").read_bytes())
+            body = json.loads((self.folder / f"{scope}.json").read_text(encoding="utf-8"))  # one copy, not two
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
