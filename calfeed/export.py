@@ -336,8 +336,8 @@ def _seeds(app: Flask, lang: str | None = None) -> dict[str, tuple[str, str]]:
                 continue
             if rule.endpoint == "static":
                 folder = Path(app.static_folder or "")
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file() and lang in (None, LANGUAGES[0]):
+                for path in sorted(folder.rglob("*")) if lang in (None, LANGUAGES[0]) else ():  # Swedish's share
+                    if path.is_file():
                         urls.setdefault(url_for("static", filename=path.relative_to(folder).as_posix()), ("static", ""))
                 continue
             for arguments in _arguments(rule, schedule.by_id, values, lang):

@@ -27,6 +27,7 @@ from .icsbytes import Piece
 from .schedulejson import CODE
 
 KEEP = 24  # scopes: six languages, a few link addresses, and the versions of an edited project or place
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every piece
 STAMP = f"1/{CODE}/icalendar {icalendar.__version__}"  # the file's format, the code and library that wrote it
 log = logging.getLogger(__name__)
 
@@ -62,15 +63,10 @@ def _document(pieces: Mapping[str, Piece]) -> bytes:
     """``json.dumps({"stamp": STAMP, "pieces": {key: text}})``, one piece at a time into one buffer:
     a language's 10,000 pieces as a dictionary of texts and then one string would hold ~30 MB at once."""
     out = io.BytesIO()
-    out.write(b'{"stamp": ' + json.dumps(STAMP).encode() + b', "pieces": {')
+    out.write(b'{"stamp": ' + _JSON(STAMP).encode() + b', "pieces": {')
     separator = b""
     for key, piece in pieces.items():
-        out.write(
-            separator
-            + json.dumps(key).encode()
-            + b": "
-            + json.dumps(bytes(piece).decode(), ensure_ascii=False).encode()
-        )
+        out.write(separator + _JSON(key).encode() + b": " + _JSON(str(piece, "utf-8")).encode())  # a view: no copy
         separator = b", "
     out.write(b"}}")
     return out.getvalue()

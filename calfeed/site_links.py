@@ -23,14 +23,15 @@ def links(page: str) -> list[str]:
 
 def site_links(html: str, page_url: str, base: str = "") -> list[str]:
     """The links of a page that point into this site, as paths without query or fragment."""
-    scheme, netloc, *_ = urlsplit(base or "http://localhost")
+    root = base or "http://localhost"
+    scheme, netloc, *_ = urlsplit(root)
     origin = f"{scheme}://{netloc}"
     found = []
     for link in links(html):
         path = _plain_path(link, origin)
         if path is None:  # anything but a plain absolute link: as a browser resolves it
-            target = urlsplit(urljoin((base or "http://localhost") + page_url, link))
-            if target.scheme not in ("http", "https", "webcal") or not _same_site(target.netloc, base):
+            target = urlsplit(urljoin(root + page_url, link))
+            if target.scheme not in ("http", "https", "webcal") or target.netloc != netloc:
                 continue
             path = target.path or "/"
         found.append(path)
@@ -46,7 +47,3 @@ def _plain_path(link: str, origin: str) -> str | None:
         return None
     path = _QUERY_OR_FRAGMENT.split(link, 1)[0]
     return None if _RESOLVED.search(path) else path
-
-
-def _same_site(netloc: str, base: str) -> bool:
-    return netloc == (urlsplit(base).netloc if base else "localhost")
