@@ -156,9 +156,14 @@ def calendar(events: Iterable[Event], ctx: Context, info: FeedInfo | None, memo:
                 (start.date(), end.date(), *_series_days(event), *(o.times[1].date() for o in changed))
             )
     # Every TZID used gets its VTIMEZONE, ahead of the events, as Outlook expects.
-    for key in sorted(zones):
-        cal.add_component(vtimezone(key, min(zones[key]).year, max(zones[key]).year))
-    return assemble(cal, vevents, memo)
+    timezones = [vtimezone_bytes(key, min(zones[key]).year, max(zones[key]).year) for key in sorted(zones)]
+    return assemble(cal, [*timezones, *vevents], memo)
+
+
+@lru_cache(maxsize=256)
+def vtimezone_bytes(key: str, first_year: int, last_year: int) -> bytes:
+    """A VTIMEZONE serialised once: every one-event download of a zone's year carries the same."""
+    return to_ical(vtimezone(key, first_year, last_year))
 
 
 def vevent_bytes(event: Event, changed: list[Event], ctx: Context, memo: Memo | None = None) -> bytes | memoryview:

@@ -14,6 +14,7 @@ newest ``KEEP`` files stay.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -70,3 +71,38 @@ def _document(pieces: Mapping[str, Piece]) -> bytes:
         separator = b", "
     out.write(b"}}")
     return out.getvalue()
+
+
+class KeptFeeds:
+    """Whole feed bodies on disk, each under a name that hashes everything it was built from
+    (``feeds.kept_name``): a restart on the same version answers its first subscriber with the
+    bytes built before instead of assembling 10,000 VEVENTs again. A file starts with its body's
+    sha256, so a torn or damaged one is not served (it is built again)."""
+
+    KEEP = 6  # the all-events feed in each language
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            data = (self.folder / f"{name}.ics").read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("ignoring %s/%s.ics: %s", self.folder, name, exc)
+            return None
+        digest, _, body = data.partition(b"\n")
+        if digest != hashlib.sha256(body).hexdigest().encode():
+            log.warning("ignoring %s/%s.ics: its bytes are not the ones written", self.folder, name)
+            return None
+        return body
+
+    def write(self, name: str, body: bytes) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.folder / f"{name}.ics", hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            for old in sorted(self.folder.glob("*.ics"), key=lambda p: p.stat().st_mtime_ns)[: -self.KEEP]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:  # a cache, as above
+            log.warning("cannot keep the feed in %s: %s", self.folder, exc)

@@ -63,12 +63,13 @@ def to_ical(component: icalendar.cal.Component) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def assemble(calendar: icalendar.Calendar, events: list[Piece], memo: Memo | None = None) -> bytes:
-    """A calendar's bytes with already-serialised VEVENTs after its own properties and zones."""
+def assemble(calendar: icalendar.Calendar, components: list[Piece], memo: Memo | None = None) -> bytes:
+    """A calendar's bytes with already-serialised components (VTIMEZONEs, then VEVENTs) after its
+    own properties, where ``to_ical`` would put them."""
     head = to_ical(calendar)[: -len(END_CALENDAR)]
-    body = b"".join([head, *events, END_CALENDAR])
+    body = b"".join([head, *components, END_CALENDAR])
     if memo is not None:
-        memo.rebase(events, body, len(head))
+        memo.rebase(components, body, len(head))
     return body
 
 

@@ -50,18 +50,24 @@ def info() -> ics.FeedInfo:
 
 def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: ics.Context) -> bytes:
     """The feed as icalendar alone writes it: every VEVENT a subcomponent, one ``Calendar.to_ical()``."""
+    zones: list[icalendar.cal.Component] = []
     components: list[icalendar.cal.Component] = []
+
+    def collect_zone(key, first_year, last_year):
+        zones.append(ics.vtimezone(key, first_year, last_year))
+        return b""
 
     def collect(event, changed, ctx, memo=None):
         components.extend(ics.vevent(e, ctx) for e in (event, *changed))
         return b""
 
     def library_assemble(cal, _, memo=None):
-        for component in components:
+        for component in [*zones, *components]:
             cal.add_component(component)
         return cal.to_ical()
 
     with monkeypatch.context() as patch:
+        patch.setattr(ics, "vtimezone_bytes", collect_zone)
         patch.setattr(ics, "vevent_bytes", collect)
         patch.setattr(ics, "assemble", library_assemble)
         return ics.calendar(schedule.events, ctx, info())

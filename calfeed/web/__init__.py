@@ -17,7 +17,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import ConfigError
-from ..ics_shelf import IcsShelf
+from ..ics_shelf import IcsShelf, KeptFeeds
 from ..store import Store
 
 DEFAULTS: dict[str, Any] = {
@@ -92,6 +92,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     state_folder = getattr(app.extensions["calfeed"].state, "path", None)
     if state_folder is not None:  # each event's feed bytes kept there too, for a fast restart
         app.extensions[feeds.SHELF] = IcsShelf(state_folder / "vevents")
+        app.extensions[feeds.KEPT] = KeptFeeds(state_folder / "feeds")
     i18n.init_app(app)
     app.jinja_env.globals["link"] = link  # a list's thousands of links (templates/macros.html)
     errors.init_app(app)

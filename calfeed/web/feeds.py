@@ -6,10 +6,12 @@ Layer: web.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from flask import Blueprint, Response, abort, current_app, request
 
 from .. import ics
+from ..ics_shelf import STAMP
 from ..icsbytes import Memo
 from ..model import Event, Filter, Schedule, select
 from ..recurrence import last_day
@@ -18,7 +20,7 @@ from .byte_cache import cached
 from .conditional import send
 from .current import calendar_zone, snapshot, today
 from .query import BadRequest, known, language, query_args, query_filter
-from .urls import absolute, absolute_link, lang_route, uid_domain
+from .urls import absolute, absolute_link, base_url, lang_route, uid_domain
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar; charset=utf-8"
@@ -69,6 +71,7 @@ def ics_context(lang: str) -> ics.Context:
 
 VEVENTS = "calfeed.vevents"  # the app's extension holding each event's serialised bytes
 SHELF = "calfeed.vevent_shelf"  # the state folder's copy of them (ics_shelf), if the app has a state folder
+KEPT = "calfeed.kept_feeds"  # and its copy of each language's all-events feed (ics_shelf.KeptFeeds)
 
 
 def vevent_memo() -> Memo:
@@ -96,6 +99,16 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
     key = ("feed", endpoint, tuple(path_values.items()), selection, lang, oldest)
 
     def build() -> bytes:
+        kept = current_app.extensions.get(KEPT) if endpoint == "feeds.everything" and not request.args else None
+        name = kept_name(key) if kept is not None else ""
+        body = kept.read(name) if kept is not None else None
+        if body is None:
+            body = assemble()
+            if kept is not None:
+                kept.write(name, body)
+        return body
+
+    def assemble() -> bytes:
         schedule = snapshot().schedule
         events = select(schedule.events, selection)
         if oldest is not None:
@@ -114,6 +127,16 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
         return body
 
     return send(cached(key, build), CALENDAR, last_modified=_window_moved(oldest))
+
+
+def kept_name(key: tuple) -> str:
+    """A name for a feed's bytes that changes with anything they are built from: the version of
+    the file (and so its schedule), its revisions, the feed's key (language, filter, window), the
+    address, the settings and the code and icalendar that serialise it."""
+    current = snapshot()
+    settings = sorted((k, repr(v)) for k, v in current_app.config.items() if k.startswith("CALFEED_"))
+    parts = (STAMP, current.version, current.revisions, key, base_url(), uid_domain(), settings)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def _window_moved(oldest: dt.date | None) -> dt.datetime | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, request, url_for
+from flask import Blueprint, current_app, request, url_for
 
 from .. import ics
 from ..model import LANGUAGES
@@ -46,7 +46,7 @@ def link(endpoint: str, lang: str, **one: Any) -> str:
     page and feed, its place's and project's pages): url_for once per endpoint, language and name
     in a request, then each value (an id or slug, written as it is) in place of a probe."""
     ((name, value),) = one.items()
-    templates = g.setdefault("calfeed_links", {})
+    templates = request.environ.setdefault("calfeed.links", {})  # this request's (g outlives it in an app context)
     key = (endpoint, lang, name)
     parts = templates.get(key)
     if parts is None:
