@@ -5,6 +5,7 @@ nothing else, when anything the feed is built from changed or the file is not th
 from __future__ import annotations
 
 import pytest
+from freezegun import freeze_time
 from icalcheck import strict_events
 from test_ics_shelf import app_on
 
@@ -103,3 +104,14 @@ def test_only_the_newest_feeds_are_kept(events_file, tmp_path):
     for past in ("PT1H", "PT2H", "PT3H"):
         get(app_on(events_file, state, CALFEED_BASE_URL=BASE, CALFEED_REFRESH=past), "/calendar.ics")
     assert len(list((state / "feeds").glob("*.ics"))) == KeptFeeds.KEEP == 6
+
+
+def test_the_next_day_s_feed_is_assembled_again(events_file, tmp_path, assembled):
+    """The feed's window of past days ends on the day it is built: yesterday's bytes are not today's."""
+    state = tmp_path / "state"
+    with freeze_time("2020-02-09 12:00"):
+        yesterday = get(app_on(events_file, state, CALFEED_BASE_URL=BASE, CALFEED_PAST_DAYS=30), "/calendar.ics")
+    with freeze_time("2020-02-10 12:00"):
+        today = get(app_on(events_file, state, CALFEED_BASE_URL=BASE, CALFEED_PAST_DAYS=30), "/calendar.ics")
+    assert assembled == [1, 1]
+    assert len(strict_events(today)) < len(strict_events(yesterday))  # the event of 2020-01-10 left the window
