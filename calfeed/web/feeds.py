@@ -100,12 +100,13 @@ def _feed(lang: str, selection: Filter, endpoint: str, path_values: dict[str, st
 
     def build() -> bytes:
         kept = current_app.extensions.get(KEPT) if endpoint == "feeds.everything" and not request.args else None
-        name = kept_name(key) if kept is not None else ""
-        body = kept.read(name) if kept is not None else None
+        if kept is None:  # no state folder, or a feed of a few subscribers: a restart builds it when asked
+            return assemble()
+        name = kept_name(key)
+        body = kept.read(name)
         if body is None:
             body = assemble()
-            if kept is not None:
-                kept.write(name, body)
+            kept.write(name, body)
         return body
 
     def assemble() -> bytes:
