@@ -8,17 +8,23 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> None:
+def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object], *, mode: int | None = None) -> None:
     """Write ``data`` beside ``path`` and rename it into place. The bytes reach the disk before the
     rename (fsync), so after a power cut the file is the old one or the new one, never empty.
-    ``mode`` sets the permissions (e.g. those of the file replaced); by default mkstemp's 0600."""
+    ``data`` may be a function that writes into the open file (a large document, never whole in
+    memory). ``mode`` sets the permissions (e.g. those of the file replaced); by default mkstemp's 0600."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if callable(data):
+                data(f)
+            else:
+                f.write(data)
             f.flush()
             os.fsync(f.fileno())
         if mode is not None:

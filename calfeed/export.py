@@ -22,7 +22,7 @@ deploy step to upload and purge. New and changed files are first written into
 ``.calfeed-staging/`` inside OUTDIR and moved into place only once the whole site is rendered,
 so an interrupted build leaves the previous export serving (a build stopped while moving is
 finished by the next one, from the staging folder's journal). The languages are rendered in
-``jobs`` processes forked after the file is loaded, one share of the languages each.
+``jobs`` processes forked after the file is loaded, each taking the next language.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Report:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    links: set[str] = field(default_factory=set)  # site links found on the pages (crawled by the share owning them)
+    links: set[str] = field(default_factory=set)  # site links found on the pages (crawled by their language's process)
 
     def merge(self, other: Report) -> None:
         self.files.update(other.files)
@@ -112,21 +112,23 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
     now = inputs(app, snapshot)
     before = read_inputs(outdir) if earlier and not full else None
     unchanged = _unchanged_events(before, now)
-    shares = _shares(list(LANGUAGES), jobs)
     job = _Job(app, snapshot, outdir, target, unchanged)
     report = Report()
-    if len(shares) == 1:
-        report.merge(job.render(shares[0]))
+    jobs = max(1, min(jobs, len(LANGUAGES)))
+    if jobs == 1:
+        report.merge(job.render(list(LANGUAGES)))
     else:
         _JOBS[0] = job  # the processes forked next find it here: an app cannot be pickled
         try:
-            with multiprocessing.get_context("fork").Pool(len(shares), maxtasksperchild=1) as pool:
-                for part in pool.imap_unordered(_render_share, shares):
+            # Forked once, before the parent holds any report; each language's report leaves its
+            # process as soon as it is done (held until the end, three languages' would be ~25 MB).
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for part in pool.imap_unordered(_render_language, LANGUAGES):
                     report.merge(part)
         finally:
             _JOBS[0] = None
-    left = sorted(set(report.links) - set(report.files) - set(report.skipped))
-    if left:  # a link no share owned (none expected: each share crawls its own languages)
+    left = sorted(report.links - report.files.keys() - report.skipped.keys())  # no copy of 120,000 names
+    if left:  # a link no language owned (none expected: each crawls its own)
         report.merge(job.render([], left))
     if earlier:
         produced = set(report.files.values())
@@ -195,16 +197,10 @@ def _unchanged_events(before: dict | None, now: dict) -> frozenset[str]:
 _JOBS: list[_Job | None] = [None]
 
 
-def _render_share(languages: list[str]) -> Report:
+def _render_language(lang: str) -> Report:
     job = _JOBS[0]
     assert job is not None  # export sets it before it forks the pool
-    return job.render(languages)
-
-
-def _shares(languages: list[str], jobs: int) -> list[list[str]]:
-    """The languages split into ``jobs`` shares of about the same size (round robin)."""
-    jobs = max(1, min(jobs, len(languages)))
-    return [languages[i::jobs] for i in range(jobs)] if languages else [[]]
+    return job.render([lang])
 
 
 def _language(url: str) -> str:
@@ -213,7 +209,7 @@ def _language(url: str) -> str:
 
 
 class _Job:
-    """One build: renders a share of the languages, writing what changed into ``target``."""
+    """One build: renders languages, writing what changed into ``target``."""
 
     def __init__(self, app: Flask, snapshot: Snapshot, outdir: Path, target: Path, unchanged: frozenset[str]) -> None:
         self.app, self.snapshot, self.outdir, self.target = app, snapshot, outdir, target
@@ -336,7 +332,7 @@ def _seeds(app: Flask, lang: str | None = None) -> dict[str, tuple[str, str]]:
                 continue
             if rule.endpoint == "static":
                 folder = Path(app.static_folder or "")
-                for path in sorted(folder.rglob("*")) if lang in (None, LANGUAGES[0]) else ():  # Swedish's share
+                for path in sorted(folder.rglob("*")) if lang in (None, LANGUAGES[0]) else ():  # Swedish's
                     if path.is_file():
                         urls.setdefault(url_for("static", filename=path.relative_to(folder).as_posix()), ("static", ""))
                 continue

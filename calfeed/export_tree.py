@@ -8,12 +8,14 @@ is moved, so a build stopped while moving is finished by the next one (``prepare
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 INPUTS = ".calfeed-inputs.json"  # what each event's own files were made of, for the next build
 MARKER = ".calfeed-export"  # marks a directory this command may empty and write again
@@ -36,15 +38,21 @@ def read_inputs(outdir: Path) -> dict | None:
     return found if isinstance(found, dict) and found.get("format") == 1 else None
 
 
-def manifest(added: list[str], changed: list[str], removed: list[str], unchanged: int, version: str) -> bytes:
+def manifest(added: list[str], changed: list[str], removed: list[str], unchanged: int,
+             version: str) -> Callable[[BinaryIO], None]:  # fmt: skip
     """What a deploy step needs: the files to upload (added, changed), to delete (removed), and
-    the URLs to purge from a CDN."""
+    the URLs to purge from a CDN. Written piece by piece into the file (``write_atomically``): a
+    first export of 10,000 events lists 240,000 files, ~20 MB of JSON."""
     touched = [*changed, *removed]
     purge = sorted({url_of(name) for name in touched})
-    return json.dumps({
-        "format": 1, "version": version, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "added": added, "changed": changed, "removed": removed, "unchanged": unchanged, "purge": purge,
-    }, indent=1, ensure_ascii=False).encode() + b"\n"  # fmt: skip
+    body = {"format": 1, "version": version, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "added": added, "changed": changed, "removed": removed, "unchanged": unchanged, "purge": purge}  # fmt: skip
+
+    def write(file: BinaryIO) -> None:
+        json.dump(body, codecs.getwriter("utf-8")(file), indent=1, ensure_ascii=False)
+        file.write(b"\n")
+
+    return write
 
 
 def url_of(relative: str) -> str:
