@@ -175,13 +175,18 @@ def test_a_file_changed_by_hand_in_the_export_is_written_again(runner, events_fi
 
 def rendered(monkeypatch) -> list[str]:
     """The URLs the next build renders (the others it keeps as they are)."""
-    real, urls = export._Job._one, []
+    real, downloads, urls = export._Job._one, export._Job._downloads, []
 
     def counted(self, client, environ, url, report):
         urls.append(url)
         return real(self, client, environ, url, report)
 
+    def counted_downloads(self, lang, chosen, environ, report):
+        urls.extend(chosen)
+        return downloads(self, lang, chosen, environ, report)
+
     monkeypatch.setattr(export._Job, "_one", counted)
+    monkeypatch.setattr(export._Job, "_downloads", counted_downloads)
     return urls
 
 

@@ -55,8 +55,13 @@ def event(lang: str, event_id: str) -> Response:
     found = snapshot().schedule.by_id.get(event_id)
     if found is None:
         abort(404)
-    entry = cached(("event.ics", event_id, lang), lambda: ics.calendar([found], ics_context(lang), None, vevent_memo()))
+    entry = cached(("event.ics", event_id, lang), lambda: event_download(found, lang))
     return send(entry, CALENDAR, download=f"{event_id}.ics")
+
+
+def event_download(event: Event, lang: str) -> bytes:
+    """The bytes of one event's download (the link on its page), also written by ``calfeed build``."""
+    return ics.calendar([event], ics_context(lang), None, vevent_memo())
 
 
 def ics_context(lang: str) -> ics.Context:
