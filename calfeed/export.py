@@ -31,13 +31,13 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import os
 import zoneinfo
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -51,14 +51,15 @@ from .export_tree import (
     MARKER,
     SHELF,
     STAGING,
-    ExportError,
     apply,
+    file_for,
     manifest,
     prepare,
     read_inputs,
     same,
     site_files,
 )
+from .export_tree import ExportError as ExportError  # what a build raises: calfeed.cli catches it from here
 from .ics_shelf import IcsShelf
 from .icsbytes import CONTENT, Memo
 from .model import EVENT_TYPES, LANGUAGES, Schedule
@@ -281,15 +282,17 @@ class _Job:
             return None
         mimetype = _OWN_PAGES.get(endpoint) or _FACET_PAGES[endpoint][0]
         relative = file_for(url, mimetype)
+        read = endpoint in _FACET_PAGES and mimetype == "text/html"  # a feed has no links to read
         try:
-            page = (self.outdir / relative).read_text(encoding="utf-8") if endpoint in _FACET_PAGES else ""
-            if not (self.outdir / (relative + ".gz")).is_file():
+            page = (self.outdir / relative).read_text(encoding="utf-8") if read else ""
+            present = read or os.path.isfile(self.outdir / relative)  # a page just read is there
+            if not present or not os.path.isfile(self.outdir / (relative + ".gz")):
                 return None
         except (OSError, ValueError):
             return None
         report.files[url] = relative
         report.unchanged += 2
-        return site_links(page, url, self.base) if mimetype == "text/html" and page else []
+        return site_links(page, url, self.base) if page else []
 
     def _one(self, client: FlaskClient, environ: dict, url: str, report: Report) -> list[str]:
         response = client.get(url, base_url=self.base or "http://localhost", environ_overrides=environ)
@@ -382,14 +385,3 @@ def _arguments(rule: Rule, events: dict, values: dict[str, list[str]], lang: str
     else:
         return []
     return [{**fixed, **lang, **more} for lang in languages for more in filled]
-
-
-def file_for(url: str, mimetype: str | None) -> str:
-    """Where the file for ``url`` goes: pages as ``<path>/index.html``, everything else by name."""
-    path = PurePosixPath(unquote(urlsplit(url).path))
-    parts = [p for p in path.parts if p not in ("/", "", ".", "..")]
-    if mimetype == "text/html":
-        return "/".join([*parts, "index.html"])
-    if not parts:
-        raise ExportError(f"{url} is not a page but has no file name")
-    return "/".join(parts)

@@ -12,10 +12,12 @@ import codecs
 import datetime as dt
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
 
 INPUTS = ".calfeed-inputs.json"  # what each event's own files were made of, for the next build
 MARKER = ".calfeed-export"  # marks a directory this command may empty and write again
@@ -24,6 +26,7 @@ STAGING = ".calfeed-staging"  # new bytes wait here until the whole site is rend
 JOURNAL = "journal.json"  # in STAGING: the moves and removals of a build that was ready to apply
 SHELF = ".calfeed-vevents"  # each event's feed bytes (calfeed/ics_shelf.py), for the next build
 OWN = {MARKER, MANIFEST, STAGING, INPUTS, SHELF}  # ours, not the site's
+_PLAIN = re.compile(r"/(?!/)[A-Za-z0-9._~/-]*\Z")  # a path of unreserved characters: nothing to decode or split off
 
 
 class ExportError(Exception):
@@ -53,6 +56,20 @@ def manifest(added: list[str], changed: list[str], removed: list[str], unchanged
         file.write(b"\n")
 
     return write
+
+
+def file_for(url: str, mimetype: str | None) -> str:
+    """Where the file for ``url`` goes: pages as ``<path>/index.html``, everything else by name."""
+    if _PLAIN.match(url):  # what url_for writes for the site's own names: read as it is (120,000 of them)
+        parts = [p for p in url.split("/") if p not in ("", ".", "..")]
+    else:
+        path = PurePosixPath(unquote(urlsplit(url).path))
+        parts = [p for p in path.parts if p not in ("/", "", ".", "..")]
+    if mimetype == "text/html":
+        return "/".join([*parts, "index.html"])
+    if not parts:
+        raise ExportError(f"{url} is not a page but has no file name")
+    return "/".join(parts)
 
 
 def url_of(relative: str) -> str:

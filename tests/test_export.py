@@ -8,8 +8,8 @@ import html
 import http.server
 import threading
 import urllib.request
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from freezegun import freeze_time
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from icalcheck import strict_events
 
 from calfeed.cli import main
-from calfeed.export_tree import OWN
+from calfeed.export_tree import OWN, ExportError, file_for
 from calfeed.model import LANGUAGES
 from calfeed.site_links import links, site_links
 
@@ -239,3 +239,30 @@ def test_each_language_seeds_exactly_its_share_of_the_urls(app):
     for lang, urls in shares.items():
         assert urls == [url for url in every if _language(url) == lang]
     assert sorted(url for urls in shares.values() for url in urls) == sorted(every)
+
+
+def _file_for_reference(url: str, mimetype: str) -> str:
+    """The file of a URL, by the general route: unquote, split off query and fragment, drop dot segments."""
+    parts = [p for p in PurePosixPath(unquote(urlsplit(url).path)).parts if p not in ("/", "", ".", "..")]
+    if mimetype == "text/html":
+        return "/".join([*parts, "index.html"])
+    if not parts:
+        raise ExportError("no file name")
+    return "/".join(parts)
+
+
+@given(st.lists(st.sampled_from(["/", "//", ".", "..", "a", "é", "%2F", "%20", "?q", "#f", ":", "~", "-", "_", "x.ics",
+                                 "en", "events"]), max_size=8).map(lambda parts: "/" + "".join(parts)),
+       st.sampled_from(["text/html", "text/calendar"]))  # fmt: skip
+@example("//other.example/x", "text/html")
+@example("/a/./b/../c", "text/calendar")
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+def test_a_plain_url_s_file_is_the_one_the_general_route_finds(url, mimetype):
+    """Most URLs are read without urllib and pathlib (speed at 10,000 events): the same file."""
+    try:
+        expected = _file_for_reference(url, mimetype)
+    except ExportError:
+        with pytest.raises(ExportError):
+            file_for(url, mimetype)
+        return
+    assert file_for(url, mimetype) == expected

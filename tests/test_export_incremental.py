@@ -173,6 +173,18 @@ def test_a_file_changed_by_hand_in_the_export_is_written_again(runner, events_fi
     assert manifest["changed"] == [name] and (site / name).read_bytes() == original
 
 
+@pytest.mark.parametrize("name", [f"en/events/{EVENT}/index.html", f"events/{EVENT}.ics", "projects/umbrella.ics",
+                                  f"events/{EVENT}/index.html.gz"])  # fmt: skip
+def test_a_kept_file_deleted_from_the_export_is_written_again(runner, events_file, tmp_path, name):
+    """An unchanged event's or project's files are kept without being read, but not when one is gone."""
+    site = tmp_path / "site"
+    build(runner, events_file, site)
+    original = (site / name).read_bytes()
+    (site / name).unlink()
+    manifest = build(runner, events_file, site)
+    assert name in manifest["added"] and (site / name).read_bytes() == original
+
+
 def rendered(monkeypatch) -> list[str]:
     """The URLs the next build renders (the others it keeps as they are)."""
     real, downloads, urls = export._Job._one, export._Job._downloads, []
