@@ -65,13 +65,18 @@ def event_download(event: Event, lang: str) -> bytes:
 
 
 def ics_context(lang: str) -> ics.Context:
-    """What every VEVENT of this request's feeds needs: its version, language, UID domain and page links."""
-    current = snapshot()
+    """What every VEVENT of this request's feeds needs: its version, language, UID domain and page
+    links. One per request and language: the memo works out what a context's bytes depend on once
+    per context (``Memo.scope``), and ``calfeed build`` writes 10,000 downloads in one request."""
+    made = request.environ.setdefault("calfeed.ics_contexts", {})
+    if lang not in made:
+        current = snapshot()
 
-    def page_url(event: Event) -> str:
-        return absolute_link("pages.event", lang, event_id=event.id)
+        def page_url(event: Event) -> str:
+            return absolute_link("pages.event", lang, event_id=event.id)
 
-    return ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)
+        made[lang] = ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)
+    return made[lang]
 
 
 VEVENTS = "calfeed.vevents"  # the app's extension holding each event's serialised bytes
