@@ -67,7 +67,7 @@ from .site_links import site_links
 from .store import Snapshot
 from .web.byte_cache import forget_answers, gzip_bytes
 from .web.current import SNAPSHOT
-from .web.feeds import VEVENTS, event_download
+from .web.feeds import VEVENTS, event_download, settings
 from .web.page_values import LIST_ITEMS
 
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
@@ -159,8 +159,7 @@ def inputs(app: Flask, snapshot: Snapshot) -> dict:
         if path.is_file() and "__pycache__" not in path.parts:
             site.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     schedule = snapshot.schedule
-    settings = sorted((k, repr(v)) for k, v in app.config.items() if k.startswith("CALFEED_"))
-    site.update(repr((settings, schedule.calendar, tuple(schedule.projects.items()),
+    site.update(repr((settings(app.config), schedule.calendar, tuple(schedule.projects.items()),
                       tuple(schedule.locations.items()))).encode())  # fmt: skip
     day = dt.datetime.now(zoneinfo.ZoneInfo(schedule.calendar.timezone)).date().isoformat()
     events = {event.id: hashlib.sha256(repr((CONTENT(event), snapshot.revisions.of(event.id),

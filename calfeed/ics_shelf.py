@@ -52,12 +52,17 @@ class IcsShelf:
 
     def write(self, scope: str, pieces: Mapping[str, Piece]) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / f"{scope}.json", _document(pieces))
-            for old in sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)[:-KEEP]:
-                old.unlink(missing_ok=True)
+            _keep_newest(self.folder, f"{scope}.json", _document(pieces), KEEP)
         except OSError as exc:  # a cache: serving and exporting go on without it
             log.warning("cannot keep the serialised events in %s: %s", self.folder, exc)
+
+
+def _keep_newest(folder: Path, name: str, data: bytes, keep: int) -> None:
+    """Write ``folder/name`` and leave only the ``keep`` newest files of its kind there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomically(folder / name, data)
+    for old in sorted(folder.glob("*" + Path(name).suffix), key=lambda p: p.stat().st_mtime_ns)[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def _document(pieces: Mapping[str, Piece]) -> bytes:
@@ -100,9 +105,7 @@ class KeptFeeds:
 
     def write(self, name: str, body: bytes) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / f"{name}.ics", hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-            for old in sorted(self.folder.glob("*.ics"), key=lambda p: p.stat().st_mtime_ns)[: -self.KEEP]:
-                old.unlink(missing_ok=True)
+            framed = hashlib.sha256(body).hexdigest().encode() + b"\n" + body  # its sha256 first: see read
+            _keep_newest(self.folder, f"{name}.ics", framed, self.KEEP)
         except OSError as exc:  # a cache, as above
             log.warning("cannot keep the feed in %s: %s", self.folder, exc)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 
@@ -145,9 +147,13 @@ def kept_name(key: tuple) -> str:
     the file (and so its schedule), its revisions, the feed's key (language, filter, window), the
     address, the settings and the code and icalendar that serialise it."""
     current = snapshot()
-    settings = sorted((k, repr(v)) for k, v in current_app.config.items() if k.startswith("CALFEED_"))
-    parts = (STAMP, current.version, current.revisions, key, base_url(), uid_domain(), settings)
+    parts = (STAMP, current.version, current.revisions, key, base_url(), uid_domain(), settings(current_app.config))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def settings(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The CALFEED_* settings, in a form to hash: kept output is made again when one changes."""
+    return sorted((k, repr(v)) for k, v in config.items() if k.startswith("CALFEED_"))
 
 
 def _window_moved(oldest: dt.date | None) -> dt.datetime | None:
