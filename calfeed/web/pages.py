@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, has_request_context, render_template, request, url_for
 
 from .. import geo, jsonld, qr, subscribe, vcard, vocabulary
 from ..ics import location_text, summary
@@ -17,10 +17,11 @@ from ..model import Event, Filter, select
 from ..recurrence import upcoming_occurrences
 from .current import calendar_zone, snapshot, today
 from .feeds import feed_title
+from .frame import render_framed
 from .i18n import current_lang
 from .page_values import EMBED_LIMIT, coming, ended, lines, list_item, template_values
 from .query import FACETS, known, normalised, page_number, query_args, query_filter
-from .urls import absolute, lang_route
+from .urls import absolute, lang_route, link
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 20
@@ -67,7 +68,7 @@ def event(lang: str, event_id: str) -> str:
     page = absolute("pages.event", event_id=found.id, lang=lang)
     data = jsonld.event_data(found, schedule, lang, page, absolute("pages.agenda", lang=lang))
     occurrences = upcoming_occurrences(found, today(), calendar_zone()) if found.recurrence else []
-    return render_template("event.html", event=found, occurrences=occurrences, jsonld=jsonld.script_text(data),
+    return render_framed("event.html", event=found, occurrences=occurrences, jsonld=jsonld.script_text(data),
                            **template_values(Filter(), lang))  # fmt: skip
 
 
@@ -100,8 +101,15 @@ def _scoped(template: str, selection: Filter, lang: str, feed: tuple[str, dict[s
 def helpers() -> dict[str, Any]:
     """Functions the templates call: links to this page in another language, feeds, subscriptions."""
 
+    asked = request._get_current_object() if has_request_context() else None  # type: ignore[attr-defined]
+    shown = {k: v for k, v in (getattr(asked, "view_args", None) or {}).items() if k != "lang"}
+    # An event's page links to itself 13 times (6 languages, alternates and switch): link() writes those.
+    one = asked is not None and asked.endpoint and not asked.args and [type(v) for v in shown.values()] == [str]
+
     def page_in(lang: str) -> str:
-        values = {**(request.view_args or {}), "lang": lang}
+        if one:
+            return link(asked.endpoint, lang, **shown)  # type: ignore[union-attr]
+        values = {**shown, "lang": lang}
         # a query argument named like a path value or a url_for option (?lang=, ?_external=) is not passed on
         query: dict[str, Any] = {
             k: [normalised(x) for x in v] if k in FACETS else v

@@ -17,6 +17,7 @@ from ..model import LANGUAGES
 
 PREFIX = f"/<any({','.join(LANGUAGES[1:])}):lang>"  # the language prefix of every page and feed but Swedish's
 _PROBE = "calfeed-link-probe"
+_MAX_LINK_TEMPLATES = 4096
 _VERBATIM = re.compile(r"[A-Za-z0-9._~-]+\Z")  # RFC 3986's unreserved characters: url_for writes them as they are
 
 
@@ -42,14 +43,18 @@ def absolute(endpoint: str, **values: Any) -> str:
 
 
 def link(endpoint: str, lang: str, **one: Any) -> str:
-    """``url_for(endpoint, lang=lang, name=value)`` for the thousands of links of a list (an event's
-    page and feed, its place's and project's pages): url_for once per endpoint, language and name
-    in a request, then each value (an id or slug, written as it is) in place of a probe."""
+    """``url_for(endpoint, lang=lang, name=value)`` for the thousands of links of a list or an export
+    (an event's page and feed, its place's and project's pages): url_for once per script root,
+    endpoint, language and name, then each value (an id or slug, written as it is) in place of a probe."""
     ((name, value),) = one.items()
-    templates = request.environ.setdefault("calfeed.links", {})  # this request's (g outlives it in an app context)
-    key = (endpoint, lang, name)
+    # The app's, not a request's: a path depends only on the URL map and the script root, which a
+    # proxy's X-Forwarded-Prefix sets (so the memo is bounded: a new prefix per request cannot grow it).
+    templates = current_app.extensions.setdefault("calfeed.links", {})
+    key = (request.script_root, endpoint, lang, name)
     parts = templates.get(key)
     if parts is None:
+        if len(templates) >= _MAX_LINK_TEMPLATES:
+            templates.clear()
         probe: dict[str, Any] = {name: _PROBE}
         parts = templates[key] = url_for(endpoint, lang=lang, **probe).rpartition(_PROBE)
     if not parts[1] or not _VERBATIM.match(value):
