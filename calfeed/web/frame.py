@@ -2,10 +2,11 @@
 
 Layer: web. Most of ``base.html`` (the head's styles and scripts, the site's navigation, the footer)
 is the same on every event page in a language; rendering it again was a fifth of an event page's
-template time (measured: 2.0 -> 1.6 ms with page_in's fast path). ``render_framed`` renders the frame once per version of the file, template, language,
-endpoint and script root, with each block of ``BLOCKS`` left as a gap, and then only the blocks
-for each page. So everything that differs between two pages of one template must be inside one
-of these blocks; tests/test_frame.py renders every event page both ways and compares.
+template time (2.0 -> 1.6 ms with page_in's fast path, measured). ``render_framed`` renders the
+frame once per version of the file, template, language, endpoint and script root, with each block
+of ``BLOCKS`` left as a gap, and then only the blocks for each page. So everything that differs
+between two pages of one template must be inside one of these blocks; tests/test_frame.py renders
+every event page both ways and compares.
 """
 
 from __future__ import annotations
