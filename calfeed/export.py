@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
@@ -69,6 +69,7 @@ from .web.byte_cache import forget_answers, gzip_bytes
 from .web.current import SNAPSHOT
 from .web.feeds import VEVENTS, event_download, settings
 from .web.page_values import LIST_ITEMS
+from .web.pages import event as event_page
 
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
 _OWN_PAGES = {"pages.event": "text/html", "feeds.event": "text/calendar"}  # an event's own URLs, by content type
@@ -229,12 +230,12 @@ class _Job:
             self.seeds = _seeds(self.app, lang)  # one language's 20,000 URLs at a time in memory
             queue = deque(self.seeds)
             seen = set(queue)
-            downloads = []  # written after the crawl, all in one request context: see _downloads
+            own: dict[str, list[str]] = {"pages.event": [], "feeds.event": []}  # written after the crawl: _own_files
             while queue:
                 url = queue.popleft()
                 kept = self._kept(url, report)
-                if kept is None and self.seeds.get(url, ("", ""))[0] == "feeds.event":
-                    downloads.append(url)
+                if kept is None and self.seeds.get(url, ("", ""))[0] in own:
+                    own[self.seeds[url][0]].append(url)
                     continue
                 for link in self._one(client, environ, url, report) if kept is None else kept:
                     if link in seen:
@@ -244,7 +245,7 @@ class _Job:
                         queue.append(link)
                     elif not self._seeded_in_its_language(link, lang):
                         report.links.add(link)
-            self._downloads(lang, downloads, environ, report)
+            self._own_files(lang, own, environ, report)
             memo.shelve()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
             self.snapshot.cache.pop((LIST_ITEMS, lang), None)  # and its list items
@@ -253,15 +254,24 @@ class _Job:
             self._one(client, environ, url, report)
         return report
 
-    def _downloads(self, lang: str, urls: list[str], environ: dict, report: Report) -> None:
-        """Each event's .ics, the bytes its URL answers (``feeds.event_download``, as the view does),
-        without a request per event: 60,000 of them at 10,000 events, most of whose time was the request."""
-        events = self.snapshot.schedule.by_id
-        with self.app.test_request_context(base_url=self.base or "http://localhost", environ_overrides=environ):
-            for url in urls:
+    def _own_files(self, lang: str, urls: dict[str, list[str]], environ: dict, report: Report) -> None:
+        """Each event's page and .ics, the bytes its URL answers, without the test client's round trip
+        (60,000 of each at 10,000 events, most of whose time it was): the download from
+        ``feeds.event_download``, as its view answers, all in one request context; the page from its
+        view, in a request context of its own URL (its links to itself in the other languages read it).
+        An event's page links only to seeded URLs: it is not read for links (as in ``_kept``)."""
+        events, base = self.snapshot.schedule.by_id, self.base or "http://localhost"
+        with self.app.test_request_context(base_url=base, environ_overrides=environ):
+            for url in urls["feeds.event"]:
                 relative = file_for(url, "text/calendar")
                 self._write(relative, event_download(events[self.seeds[url][1]], lang), report)
                 report.files[url] = relative
+        for url in urls["pages.event"]:
+            with self.app.test_request_context(url, base_url=base, environ_overrides=environ):
+                page = event_page(**(request.view_args or {})).encode()
+            relative = file_for(url, "text/html")
+            self._write(relative, page, report)
+            report.files[url] = relative
 
     def _seeded_in_its_language(self, link: str, lang: str) -> bool:
         """Whether ``link`` (to another language's page: every page links to its five twins) is one of
@@ -307,9 +317,7 @@ class _Job:
         relative = file_for(url, response.mimetype)
         self._write(relative, data, report)
         report.files[url] = relative
-        if response.mimetype != "text/html" or self.seeds.get(url, ("", ""))[0] == "pages.event":
-            return []  # an event's page links only to seeded URLs (as in _kept): 60,000 pages not parsed
-        return site_links(data.decode(), url, self.base)
+        return site_links(data.decode(), url, self.base) if response.mimetype == "text/html" else []
 
     def _write(self, relative: str, data: bytes, report: Report) -> None:
         report.bytes += len(data)

@@ -187,18 +187,18 @@ def test_a_kept_file_deleted_from_the_export_is_written_again(runner, events_fil
 
 def rendered(monkeypatch) -> list[str]:
     """The URLs the next build renders (the others it keeps as they are)."""
-    real, downloads, urls = export._Job._one, export._Job._downloads, []
+    real, own_files, urls = export._Job._one, export._Job._own_files, []
 
     def counted(self, client, environ, url, report):
         urls.append(url)
         return real(self, client, environ, url, report)
 
-    def counted_downloads(self, lang, chosen, environ, report):
-        urls.extend(chosen)
-        return downloads(self, lang, chosen, environ, report)
+    def counted_own_files(self, lang, chosen, environ, report):
+        urls.extend(url for kind in chosen.values() for url in kind)
+        return own_files(self, lang, chosen, environ, report)
 
     monkeypatch.setattr(export._Job, "_one", counted)
-    monkeypatch.setattr(export._Job, "_downloads", counted_downloads)
+    monkeypatch.setattr(export._Job, "_own_files", counted_own_files)
     return urls
 
 
