@@ -47,7 +47,13 @@ def event_links(event: Event, title: str, details: str, place: str) -> dict[str,
                "enddt": end, "body": details, "location": place}  # fmt: skip
     if event.all_day:
         outlook["allday"] = "true"
+    quoted = {text: quote(text, safe="") for text in (title, details, place)}  # both links carry them: quoted once
     return {
-        "google": "https://calendar.google.com/calendar/render?" + urlencode(google, quote_via=quote),
-        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook, quote_via=quote),
+        "google": "https://calendar.google.com/calendar/render?" + _query(google, quoted),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + _query(outlook, quoted),
     }
+
+
+def _query(pairs: dict[str, str], quoted: dict[str, str]) -> str:
+    """``urlencode(pairs, quote_via=quote)``, taking the values already in ``quoted`` from there."""
+    return "&".join(f"{quote(k, safe='')}={quoted.get(v) or quote(v, safe='')}" for k, v in pairs.items())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from conftest import MINIMAL, SHIPPED, dedent
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calfeed.loader import check, load
-from calfeed.subscribe import event_links, feed_links, webcal
+from calfeed.subscribe import _query, event_links, feed_links, webcal
 
 FEED = "https://kalender.example.org/projects/umbrella.ics?type=conference&type=training"
 
@@ -89,3 +91,9 @@ def test_event_page_offers_the_ics_download_and_google_and_outlook_links(client)
     assert query(google)["dates"] == "20191113/20191115" and query(google)["text"] == "Study trip to Guldborgsund"
     outlook = next(part for part in page.split('"') if part.startswith("https://outlook.live.com/calendar/0/deeplink"))
     assert query(outlook)["rru"] == "addevent"
+
+
+@given(st.dictionaries(st.text(min_size=1), st.text()), st.lists(st.text()))
+def test_a_query_with_values_quoted_once_is_what_urlencode_writes(pairs, others):
+    quoted = {text: quote(text, safe="") for text in [*list(pairs.values())[:2], *others]}
+    assert _query(pairs, quoted) == urlencode(pairs, quote_via=quote)
