@@ -284,14 +284,14 @@ class _Job:
 
     def _kept(self, url: str, report: Report) -> list[str] | None:
         """The links of a page or feed whose inputs did not change and that is still in the export,
-        kept as it is (None: render it). An event's page links only to seeded URLs; a project's
-        page is read for its links (its contact cards are found nowhere else)."""
+        kept as it is (None: render it). A project's page is read for its links (its contact cards
+        are found nowhere else); an event's or a place's page links only to seeded URLs (test_export)."""
         endpoint, key = self.seeds.get(url, ("", ""))
         if key not in self.unchanged:
             return None
         mimetype = _OWN_PAGES.get(endpoint) or _FACET_PAGES[endpoint][0]
         relative = file_for(url, mimetype)
-        read = endpoint in _FACET_PAGES and mimetype == "text/html"  # a feed has no links to read
+        read = endpoint == "pages.project"  # a feed, an event's or a place's page links only to seeded URLs
         try:
             page = (self.outdir / relative).read_text(encoding="utf-8") if read else ""
             present = read or os.path.isfile(self.outdir / relative)  # a page just read is there

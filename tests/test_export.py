@@ -266,3 +266,20 @@ def test_a_plain_url_s_file_is_the_one_the_general_route_finds(url, mimetype):
             file_for(url, mimetype)
         return
     assert file_for(url, mimetype) == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_event_s_and_a_place_s_pages_link_only_to_seeded_urls(make_app, lang):
+    """The build does not read them for links (an event's page when it renders it, a place's page
+    when it keeps it): every link they have must be a URL the site map fills in anyway."""
+    from calfeed.export import seed_urls
+
+    app = make_app()
+    seeded = set(seed_urls(app))
+    client, schedule = app.test_client(), app.extensions["calfeed"].current().schedule
+    prefix = "" if lang == LANGUAGES[0] else f"/{lang}"
+    pages = [f"{prefix}/events/{e.id}" for e in schedule.events]
+    pages += [f"{prefix}/locations/{slug}" for slug in schedule.locations]
+    for page in pages:
+        found = site_links(client.get(page).get_data(as_text=True), page, "")
+        assert found and set(found) <= seeded, (page, set(found) - seeded)

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from pathlib import Path
 
 import jinja2.ext
 import pytest
+from babel.dates import format_time
 from babel.messages.extract import extract
 from freezegun import freeze_time
 from pagecheck import Page
 from werkzeug.exceptions import BadRequest, InternalServerError, MethodNotAllowed, NotFound
 
 from calfeed import dates
+from calfeed.vocabulary import BABEL_LOCALES
 from calfeed.web.i18n import load_catalogs
 
 PACKAGE = Path(__file__).resolve().parent.parent / "calfeed"
@@ -184,3 +187,13 @@ def test_event_texts_given_in_both_languages_are_shown_in_the_pages_language(cli
     url = "/events/umbrella-2019-11-13-studieresa-guldborgsund"
     assert Page(client.get(url).get_data(as_text=True)).one("h1").text == "Studieresa till Guldborgsund"
     assert Page(client.get("/en" + url).get_data(as_text=True)).one("h1").text == "Study trip to Guldborgsund"
+
+
+@pytest.mark.parametrize("lang", list(BABEL_LOCALES))
+def test_a_clock_time_kept_per_wall_time_is_what_babel_writes_for_the_moment(lang):
+    """dates keeps each language's '09:00' per wall-clock time: the zone and its offset (a DST
+    change night, a zone far from the calendar's) never show in CLDR's short time."""
+    for zone in ("Europe/Stockholm", "Europe/Vilnius", "America/St_Johns", "UTC"):
+        for hour in range(24):
+            moment = dt.datetime(2027, 3, 28, hour, 5, tzinfo=zoneinfo.ZoneInfo(zone))
+            assert dates._clock(moment.time(), lang) == format_time(moment, "short", locale=BABEL_LOCALES[lang])
