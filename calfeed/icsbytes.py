@@ -63,10 +63,14 @@ def to_ical(component: icalendar.cal.Component) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def assemble(calendar: icalendar.Calendar, components: list[Piece], memo: Memo | None = None) -> bytes:
-    """A calendar's bytes with already-serialised components (VTIMEZONEs, then VEVENTs) after its
-    own properties, where ``to_ical`` would put them."""
-    head = to_ical(calendar)[: -len(END_CALENDAR)]
+def head_bytes(calendar: icalendar.Calendar) -> bytes:
+    """A calendar's own properties serialised, up to where its components go (before END:VCALENDAR)."""
+    return to_ical(calendar)[: -len(END_CALENDAR)]
+
+
+def assemble(head: bytes, components: list[Piece], memo: Memo | None = None) -> bytes:
+    """A calendar's bytes: its own properties (``head_bytes``), then already-serialised components
+    (VTIMEZONEs, then VEVENTs), where ``to_ical`` would put them."""
     body = b"".join([head, *components, END_CALENDAR])
     if memo is not None:
         memo.rebase(components, body, len(head))

@@ -48,8 +48,11 @@ def info() -> ics.FeedInfo:
     return ics.FeedInfo("Kalender – Region Kalmar län", "Aktiviteter, möten; utbildningar", "https://example.org/x.ics")
 
 
-def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: ics.Context) -> bytes:
-    """The feed as icalendar alone writes it: every VEVENT a subcomponent, one ``Calendar.to_ical()``."""
+def library_calendar(
+    monkeypatch: pytest.MonkeyPatch, events: list, ctx: ics.Context, feed: ics.FeedInfo | None
+) -> bytes:
+    """The feed (or download) as icalendar alone writes it: every VEVENT a subcomponent of the
+    calendar's properties, one ``Calendar.to_ical()``."""
     zones: list[icalendar.cal.Component] = []
     components: list[icalendar.cal.Component] = []
 
@@ -61,7 +64,8 @@ def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: i
         components.extend(ics.vevent(e, ctx) for e in (event, *changed))
         return b""
 
-    def library_assemble(cal, _, memo=None):
+    def library_assemble(head, _, memo=None):
+        cal = ics.properties(feed, ctx.schedule.calendar.timezone)
         for component in [*zones, *components]:
             cal.add_component(component)
         return cal.to_ical()
@@ -70,7 +74,7 @@ def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: i
         patch.setattr(ics, "vtimezone_bytes", collect_zone)
         patch.setattr(ics, "vevent_bytes", collect)
         patch.setattr(ics, "assemble", library_assemble)
-        return ics.calendar(schedule.events, ctx, info())
+        return ics.calendar(events, ctx, feed)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -78,8 +82,16 @@ def library_calendar(monkeypatch: pytest.MonkeyPatch, schedule: Schedule, ctx: i
 def test_a_feed_has_exactly_the_bytes_icalendar_itself_writes(monkeypatch, source, lang):
     schedule = source()
     ours = ics.calendar(schedule.events, context(schedule, lang), info(), Memo())
-    assert ours == library_calendar(monkeypatch, schedule, context(schedule, lang))
+    assert ours == library_calendar(monkeypatch, schedule.events, context(schedule, lang), info())
     assert len(strict_events(ours)) == len(vobject_events(ours)) == len(schedule.events)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_each_download_has_exactly_the_bytes_icalendar_itself_writes(monkeypatch, lang):
+    schedule, memo = generated(60), Memo()
+    for event in schedule.events:  # each with the one head kept for every download
+        ours = ics.calendar([event], context(schedule, lang), None, memo)
+        assert ours == library_calendar(monkeypatch, [event], context(schedule, lang), None)
 
 
 @settings(max_examples=150, deadline=None)
