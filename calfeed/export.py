@@ -220,6 +220,7 @@ class _Job:
         self.twinned = {rule.endpoint for rule in app.url_map.iter_rules()
                         if "lang" in rule.arguments and "lang" not in (rule.defaults or {})}  # fmt: skip
         self.base = app.config.get("CALFEED_BASE_URL", "").rstrip("/")
+        self.earlier, self._folder = target != outdir, ""  # a first export has no files to compare with
 
     def render(self, languages: list[str], extra: Iterable[str] = ()) -> Report:
         report = Report()
@@ -255,11 +256,9 @@ class _Job:
         return report
 
     def _own_files(self, lang: str, urls: dict[str, list[str]], environ: dict, report: Report) -> None:
-        """Each event's page and .ics, the bytes its URL answers, without the test client's round trip
-        (60,000 of each at 10,000 events, most of whose time it was): the download from
-        ``feeds.event_download``, as its view answers, all in one request context; the page from its
-        view, in a request context of its own URL (its links to itself in the other languages read it).
-        An event's page links only to seeded URLs: it is not read for links (as in ``_kept``)."""
+        """Each event's page and .ics (60,000 of each at 10,000 events) without the test client's round trip:
+        the download from ``feeds.event_download`` as its view answers, in one request context; the page
+        from its view, in a request context of its URL (read for its links to itself in other languages)."""
         events, base = self.snapshot.schedule.by_id, self.base or "http://localhost"
         with self.app.test_request_context(base_url=base, environ_overrides=environ):
             for url in urls["feeds.event"]:
@@ -321,25 +320,28 @@ class _Job:
 
     def _write(self, relative: str, data: bytes, report: Report) -> None:
         report.bytes += len(data)
-        body_same = same(self.outdir / relative, data)
+        body_same = self.earlier and same(self.outdir / relative, data)
         self._record(relative, data, report, unchanged=body_same)
         if relative.endswith(COMPRESSIBLE):
             packed = relative + ".gz"
             if body_same and (self.outdir / packed).is_file():
                 report.unchanged += 1  # the .gz is made from these same bytes: unchanged too
             else:
-                compressed = gzip_bytes(data)
-                self._record(packed, compressed, report, unchanged=same(self.outdir / packed, compressed))
+                gz = gzip_bytes(data)
+                self._record(packed, gz, report, unchanged=self.earlier and same(self.outdir / packed, gz))
 
     def _record(self, relative: str, data: bytes, report: Report, *, unchanged: bool) -> None:
         """Count ``relative`` as unchanged, or stage its new bytes as added or changed."""
         if unchanged:
             report.unchanged += 1
             return
-        (report.changed if (self.outdir / relative).is_file() else report.added).append(relative)
-        path = self.target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        (report.changed if self.earlier and (self.outdir / relative).is_file() else report.added).append(relative)
+        path = os.path.join(self.target, relative)
+        if os.path.dirname(path) != self._folder:  # a page's .gz, and events/'s 10,000 downloads, share theirs
+            self._folder = os.path.dirname(path)
+            os.makedirs(self._folder, exist_ok=True)
+        with open(path, "wb") as file:
+            file.write(data)
 
 
 def seed_urls(app: Flask) -> list[str]:
