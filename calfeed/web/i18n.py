@@ -143,8 +143,7 @@ def init_app(app: Flask) -> None:
     english = Messages({}, "(n != 1)")
 
     def gettext(message: str, **variables: Any) -> str:
-        text = catalogs.get(current_lang(), english).get(message, message)
-        return text % variables if variables else text
+        return _translated(catalogs.get(current_lang(), english), message, variables)
 
     def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
         """The form of ``singular``/``plural`` for ``num`` in the page's language; ``%(num)s`` is the number."""
@@ -164,3 +163,18 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
     )
     app.extensions["calfeed.gettext"] = gettext
+
+    @app.context_processor
+    def page_gettext() -> dict[str, Any]:
+        """``_`` bound to the page's language once per page, not looked up per message (an event page has ~20)."""
+        messages = catalogs.get(current_lang(), english)
+
+        def page_gettext(message: str, **variables: Any) -> str:
+            return _translated(messages, message, variables)
+
+        return {"_": page_gettext, "gettext": page_gettext}
+
+
+def _translated(messages: Messages, message: str, variables: dict[str, Any]) -> str:
+    text = messages.get(message, message)
+    return text % variables if variables else text
