@@ -135,10 +135,12 @@ def _prune(folder: Path, outdir: Path) -> None:
 
 def site_files(outdir: Path) -> Iterable[str]:
     """Every file of the export in ``outdir`` (relative, as the manifest names them)."""
-    for root, folders, names in os.walk(outdir):
-        if root == str(outdir):
+    top = str(outdir)
+    for root, folders, names in os.walk(top):
+        if root == top:
             folders[:] = [f for f in folders if f not in OWN]
-            names = [n for n in names if n not in OWN]
-        folder = Path(root).relative_to(outdir).as_posix()
+            yield from (n for n in names if n not in OWN)
+            continue
+        prefix = root[len(top) + 1 :].replace(os.sep, "/") + "/"  # strings, not a Path per folder: 241,000 files
         for name in names:
-            yield name if folder == "." else f"{folder}/{name}"
+            yield prefix + name

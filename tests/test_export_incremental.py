@@ -13,6 +13,7 @@ from icalcheck import strict_events
 
 from calfeed import export, export_tree
 from calfeed.cli import main
+from calfeed.export_tree import INPUTS, MANIFEST, MARKER, OWN, SHELF, STAGING, site_files
 
 DAY = "2019-11-01 10:00"
 EVENT = "umbrella-2019-10-21-utbildning-kristianstad"
@@ -313,3 +314,24 @@ def test_pages_built_again_on_a_later_day_move_the_events_that_ended_to_the_past
         for outdir in (site, fresh):
             assert runner.invoke(main, ["build", str(outdir), "--events", str(events_file)]).exit_code == 0
     assert tree(site) == tree(fresh)
+
+
+def test_the_site_s_files_are_every_file_but_the_build_s_own(tmp_path):
+    for name in [
+        "index.html",
+        "index.html.gz",
+        "en/events/a/index.html",
+        "events/a.ics",
+        "static/x/y.css",
+        MARKER,
+        MANIFEST,
+        INPUTS,
+        f"{STAGING}/en/index.html",
+        f"{SHELF}/s.json",
+        f"deep/{SHELF}/kept",
+    ]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    expected = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    expected -= {n for n in expected if n.split("/")[0] in OWN}  # only at the top: a site folder may be named so
+    assert sorted(site_files(tmp_path)) == sorted(expected) and f"deep/{SHELF}/kept" in expected
