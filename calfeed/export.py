@@ -262,15 +262,11 @@ class _Job:
         events, base = self.snapshot.schedule.by_id, self.base or "http://localhost"
         with self.app.test_request_context(base_url=base, environ_overrides=environ):
             for url in urls["feeds.event"]:
-                relative = file_for(url, "text/calendar")
-                self._write(relative, event_download(events[self.seeds[url][1]], lang), report)
-                report.files[url] = relative
+                self._write(url, "text/calendar", event_download(events[self.seeds[url][1]], lang), report)
         for url in urls["pages.event"]:
             with self.app.test_request_context(url, base_url=base, environ_overrides=environ):
                 page = event_page(**(request.view_args or {})).encode()
-            relative = file_for(url, "text/html")
-            self._write(relative, page, report)
-            report.files[url] = relative
+            self._write(url, "text/html", page, report)
 
     def _seeded_in_its_language(self, link: str, lang: str) -> bool:
         """Whether ``link`` (to another language's page: every page links to its five twins) is one of
@@ -313,12 +309,12 @@ class _Job:
         if "no-store" in response.headers.get("Cache-Control", ""):
             report.skipped[url] = "not cacheable (no-store): live status, not content"
             return []
-        relative = file_for(url, response.mimetype)
-        self._write(relative, data, report)
-        report.files[url] = relative
+        self._write(url, response.mimetype, data, report)
         return site_links(data.decode(), url, self.base) if response.mimetype == "text/html" else []
 
-    def _write(self, relative: str, data: bytes, report: Report) -> None:
+    def _write(self, url: str, mimetype: str | None, data: bytes, report: Report) -> None:
+        """``url``'s file (and its .gz), staged as added or changed unless its bytes are there already."""
+        relative = report.files[url] = file_for(url, mimetype)
         report.bytes += len(data)
         body_same = self.earlier and same(self.outdir / relative, data)
         self._record(relative, data, report, unchanged=body_same)

@@ -169,10 +169,10 @@ def init_app(app: Flask) -> None:
         """``_`` bound to the page's language once per page, not looked up per message (an event page has ~20)."""
         messages = catalogs.get(current_lang(), english)
 
-        def page_gettext(message: str, **variables: Any) -> str:
+        def in_page_language(message: str, **variables: Any) -> str:
             return _translated(messages, message, variables)
 
-        return {"_": page_gettext, "gettext": page_gettext}
+        return {"_": in_page_language, "gettext": in_page_language}
 
 
 def _translated(messages: Messages, message: str, variables: dict[str, Any]) -> str:

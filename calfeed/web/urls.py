@@ -47,8 +47,8 @@ def link(endpoint: str, lang: str, **one: Any) -> str:
     (an event's page and feed, its place's and project's pages): url_for once per script root,
     endpoint, language and name, then each value (an id or slug, written as it is) in place of a probe."""
     ((name, value),) = one.items()
-    # The app's, not a request's: a path depends only on the URL map and the script root, which a
-    # proxy's X-Forwarded-Prefix sets (so the memo is bounded: a new prefix per request cannot grow it).
+    # The app's, not a request's: a path depends only on the URL map and the script root. A proxy's
+    # X-Forwarded-Prefix sets the script root, so the memo is emptied when full rather than grown.
     templates = current_app.extensions.setdefault("calfeed.links", {})
     key = (request.script_root, endpoint, lang, name)
     parts = templates.get(key)
