@@ -70,6 +70,7 @@ from .web.current import SNAPSHOT
 from .web.feeds import VEVENTS, event_download, settings
 from .web.page_values import LIST_ITEMS
 from .web.pages import event as event_page
+from .web.urls import link as url_link
 
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
 _OWN_PAGES = {"pages.event": "text/html", "feeds.event": "text/calendar"}  # an event's own URLs, by content type
@@ -365,7 +366,9 @@ def _seeds(app: Flask, lang: str | None = None) -> dict[str, tuple[str, str]]:
                 shown = arguments.get("event_id", "")
                 if rule.endpoint in _FACET_PAGES:
                     shown = f"{_FACET_PAGES[rule.endpoint][1]}/{arguments['slug']}"
-                url = url_for(rule.endpoint, **arguments)
+                one = {k: v for k, v in arguments.items() if k != "lang"}  # an id or slug: link() (60,000 URLs)
+                twin = len(one) == 1 and "lang" in arguments
+                url = url_link(rule.endpoint, arguments["lang"], **one) if twin else url_for(rule.endpoint, **arguments)
                 if lang in (None, _language(url)):
                     urls.setdefault(url, (rule.endpoint, shown))
     return urls

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -23,36 +23,44 @@ from .byte_cache import cached
 from .conditional import send
 from .current import calendar_zone, snapshot, today
 from .query import BadRequest, query_filter
-from .urls import absolute_link, lang_route, uid_domain
+from .urls import absolute_links, lang_route, uid_domain
 
 bp = Blueprint("api", __name__)
 
 
-def event_json(event: Event, lang: str) -> dict[str, Any]:
+def event_entries(lang: str) -> Callable[[Event], dict[str, Any]]:
+    """An event's entry in /events.json, as a function of the event: what every entry shares (the
+    schedule, the UID's domain, the address of an event's page and feed) is looked up once per list."""
     schedule = snapshot().schedule
-    place = schedule.locations.get(event.location)
-    return {
-        "id": event.id,
-        "uid": f"{event.id}@{uid_domain()}",
-        "title": event.title.get(lang),
-        "type": event.type,
-        "type_name": type_name(event.type, lang),
-        "status": event.status,
-        "all_day": event.all_day,
-        "start": event.start.isoformat(),
-        "end": event.end.isoformat(),
-        "timezone": None if event.all_day else event.zone.key,
-        "project": event.project or None,
-        "location": event.location or None,
-        "location_name": place.name.get(lang) if place else None,
-        "country": place.country if place else None,
-        "description": event.description.get(lang) or None,
-        "url": event.url or None,
-        "page": absolute_link("pages.event", lang, event_id=event.id),
-        "ics": absolute_link("feeds.event", lang, event_id=event.id),
-        # one occurrence of a repeating event: where its series put it (null for a single event)
-        "recurrence_id": event.recurrence_id.isoformat() if event.recurrence_id is not None else None,
-    }
+    domain = uid_domain()
+    page, ics = absolute_links("pages.event", lang, "event_id"), absolute_links("feeds.event", lang, "event_id")
+
+    def entry(event: Event) -> dict[str, Any]:
+        place = schedule.locations.get(event.location)
+        return {
+            "id": event.id,
+            "uid": f"{event.id}@{domain}",
+            "title": event.title.get(lang),
+            "type": event.type,
+            "type_name": type_name(event.type, lang),
+            "status": event.status,
+            "all_day": event.all_day,
+            "start": event.start.isoformat(),
+            "end": event.end.isoformat(),
+            "timezone": None if event.all_day else event.zone.key,
+            "project": event.project or None,
+            "location": event.location or None,
+            "location_name": place.name.get(lang) if place else None,
+            "country": place.country if place else None,
+            "description": event.description.get(lang) or None,
+            "url": event.url or None,
+            "page": page(event.id),
+            "ics": ics(event.id),
+            # one occurrence of a repeating event: where its series put it (null for a single event)
+            "recurrence_id": event.recurrence_id.isoformat() if event.recurrence_id is not None else None,
+        }
+
+    return entry
 
 
 def events_body(entries: Iterable[dict[str, Any]]) -> bytes:
@@ -91,7 +99,7 @@ def events(lang: str) -> Response:
         chosen = expand(select(snapshot().schedule.events, selection), first, last, zone)
         if limited:
             chosen = [e for e in chosen if e.first_day(zone) <= last and e.last_day(zone) >= first]
-        return events_body(event_json(e, lang) for e in chosen)
+        return events_body(map(event_entries(lang), chosen))
 
     key = ("events.json", selection, lang, first, last, limited)
     return send(cached(key, build), "application/json; charset=utf-8")

@@ -22,7 +22,7 @@ from .byte_cache import cached
 from .conditional import send
 from .current import calendar_zone, snapshot, today
 from .query import BadRequest, known, language, query_args, query_filter
-from .urls import absolute, absolute_link, base_url, lang_route, uid_domain
+from .urls import absolute, absolute_links, base_url, lang_route, uid_domain
 
 bp = Blueprint("feeds", __name__)
 CALENDAR = "text/calendar; charset=utf-8"
@@ -72,10 +72,10 @@ def ics_context(lang: str) -> ics.Context:
     per context (``Memo.scope``), and ``calfeed build`` writes 10,000 downloads in one request."""
     made = request.environ.setdefault("calfeed.ics_contexts", {})
     if lang not in made:
-        current = snapshot()
+        current, page = snapshot(), absolute_links("pages.event", lang, "event_id")
 
         def page_url(event: Event) -> str:
-            return absolute_link("pages.event", lang, event_id=event.id)
+            return page(event.id)
 
         made[lang] = ics.Context(current.schedule, current.revisions, lang, uid_domain(), page_url)
     return made[lang]

@@ -15,7 +15,7 @@ from ..model import Event, Filter, past, upcoming
 from ..recurrence import AHEAD, BEHIND, expand
 from .current import calendar_zone, snapshot, today
 from .query import query_args
-from .urls import absolute_link
+from .urls import absolute_links
 
 EMBED_LIMIT = 10  # events in the embedded list unless ?limit= says otherwise, and in the agenda's preview of it
 
@@ -58,5 +58,5 @@ def template_values(selection: Filter, lang: str) -> dict[str, Any]:
 def lines(events: list[Event], lang: str) -> list[tuple[Event, listing.Line, str]]:
     """Each event with its line in the region's style and the absolute address of its page."""
     schedule, day, zone = snapshot().schedule, today(), calendar_zone()
-    return [(e, listing.line(e, schedule, lang, day, zone), absolute_link("pages.event", lang, event_id=e.id))
-            for e in events]  # fmt: skip
+    page = absolute_links("pages.event", lang, "event_id")
+    return [(e, listing.line(e, schedule, lang, day, zone), page(e.id)) for e in events]

@@ -23,7 +23,7 @@ from .current import calendar_zone, snapshot, today
 from .feeds import feed_title
 from .page_values import coming, template_values
 from .query import language, query_args, query_filter
-from .urls import absolute, absolute_link, lang_route, uid_domain
+from .urls import absolute, absolute_links, lang_route, uid_domain
 
 bp = Blueprint("updates", __name__)
 
@@ -47,7 +47,8 @@ def upcoming(lang: str) -> Response:
         events = coming(select(schedule.events, selection))
         feed = _feed("upcoming", _gettext()("Upcoming activities"), "updates.upcoming", "pages.agenda", selection, lang,
                      _updated())  # fmt: skip
-        return atom.document(feed, [_upcoming_entry(e, schedule, revisions, lang) for e in events])
+        entry = _upcoming_entry(schedule, revisions, lang)
+        return atom.document(feed, [entry(e) for e in events])
 
     entry = cached(("upcoming.atom", selection, lang, today()), build)
     return send(entry, atom.CONTENT_TYPE, last_modified=_updated())
@@ -66,27 +67,33 @@ def _feed(kind: str, heading: str, endpoint: str, page: str, selection: Filter, 
     )  # fmt: skip
 
 
-def _upcoming_entry(event: Event, schedule: Schedule, revisions: Revisions, lang: str) -> atom.Entry:
-    """One activity (or one date of a series): its page, and its date, place and type in the summary."""
-    parts = [dates.when(event, lang)]
-    place = schedule.locations.get(event.location)
-    if place is not None:
-        parts.append(f"{place.name.get(lang)}, {vocabulary.country_name(place.country, lang)}")
-    parts.append(vocabulary.type_name(event.type, lang))
-    if event.status != "confirmed":
-        parts.append(vocabulary.STATUS_NAMES[event.status].get(lang))
-    title = event.title.get(lang)
-    if event.status == "cancelled":
-        title = vocabulary.CANCELLED_PREFIX.get(lang) + title
-    occurrence = [event.recurrence_id.isoformat()] if event.recurrence_id is not None else []
-    return atom.Entry(
-        id=atom.tag(uid_domain(), "event", event.id, *occurrence),
-        title=title,
-        link=absolute_link("pages.event", lang, event_id=event.id),
-        updated=revisions.of(event.id).modified,
-        summary=" · ".join(parts),
-        category=(event.type, vocabulary.type_name(event.type, lang)),
-    )
+def _upcoming_entry(schedule: Schedule, revisions: Revisions, lang: str) -> Callable[[Event], atom.Entry]:
+    """One activity (or one date of a series) as a function of the event: its page, and its date, place
+    and type in the summary. The UID's domain and the page address are looked up once per feed."""
+    domain, page = uid_domain(), absolute_links("pages.event", lang, "event_id")
+
+    def entry(event: Event) -> atom.Entry:
+        parts = [dates.when(event, lang)]
+        place = schedule.locations.get(event.location)
+        if place is not None:
+            parts.append(f"{place.name.get(lang)}, {vocabulary.country_name(place.country, lang)}")
+        parts.append(vocabulary.type_name(event.type, lang))
+        if event.status != "confirmed":
+            parts.append(vocabulary.STATUS_NAMES[event.status].get(lang))
+        title = event.title.get(lang)
+        if event.status == "cancelled":
+            title = vocabulary.CANCELLED_PREFIX.get(lang) + title
+        occurrence = [event.recurrence_id.isoformat()] if event.recurrence_id is not None else []
+        return atom.Entry(
+            id=atom.tag(domain, "event", event.id, *occurrence),
+            title=title,
+            link=page(event.id),
+            updated=revisions.of(event.id).modified,
+            summary=" · ".join(parts),
+            category=(event.type, vocabulary.type_name(event.type, lang)),
+        )
+
+    return entry
 
 
 def _query_parts(selection: Filter) -> list[str]:
