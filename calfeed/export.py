@@ -27,15 +27,13 @@ finished by the next one, from the staging folder's journal). The languages are 
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import multiprocessing
 import os
-import zoneinfo
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +41,12 @@ from flask import Flask, request, url_for
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from . import item_shelf
 from .atomic import write_atomically
+from .export_inputs import inputs, unchanged_events
 from .export_tree import (
     INPUTS,
+    ITEMS,
     JOURNAL,
     MANIFEST,
     MARKER,
@@ -61,14 +62,14 @@ from .export_tree import (
 )
 from .export_tree import ExportError as ExportError  # what a build raises: calfeed.cli catches it from here
 from .ics_shelf import IcsShelf
-from .icsbytes import CONTENT, Memo
-from .model import EVENT_TYPES, LANGUAGES, Schedule
+from .icsbytes import Memo
+from .model import EVENT_TYPES, LANGUAGES
 from .site_links import site_links
 from .store import Snapshot
 from .web.byte_cache import forget_answers, gzip_bytes
 from .web.current import SNAPSHOT
-from .web.feeds import VEVENTS, event_download, settings
-from .web.page_values import LIST_ITEMS
+from .web.feeds import VEVENTS, event_download
+from .web.page_values import EARLIER_ITEMS, LIST_ITEMS, item_key
 from .web.pages import event as event_page
 from .web.urls import link as url_link
 
@@ -114,8 +115,8 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
     snapshot = app.extensions["calfeed"].current()  # every answer comes from this one version
     now = inputs(app, snapshot)
     before = read_inputs(outdir) if earlier and not full else None
-    unchanged = _unchanged_events(before, now)
-    job = _Job(app, snapshot, outdir, target, unchanged)
+    unchanged = unchanged_events(before, now)
+    job = _Job(app, snapshot, outdir, target, now, unchanged)
     report = Report()
     jobs = max(1, min(jobs, len(LANGUAGES)))
     if jobs == 1:
@@ -149,53 +150,6 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
     return report
 
 
-def inputs(app: Flask, snapshot: Snapshot) -> dict:
-    """What an event's own page and download are made of: the site's part (the code and its
-    templates, the settings, the calendar, projects and locations) and, per event, its content,
-    its revision and, for a series, the day (its page lists the next dates). And what a project's,
-    place's or type's page and feed are made of: the day (upcoming and past part there; a feed's
-    window of past days ends there), how many events each project has at each place (every
-    place's map shows them) and the prints of the events it lists, in their order."""
-    site = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            site.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    schedule = snapshot.schedule
-    site.update(repr((settings(app.config), schedule.calendar, tuple(schedule.projects.items()),
-                      tuple(schedule.locations.items()))).encode())  # fmt: skip
-    day = dt.datetime.now(zoneinfo.ZoneInfo(schedule.calendar.timezone)).date().isoformat()
-    events = {event.id: hashlib.sha256(repr((CONTENT(event), snapshot.revisions.of(event.id),
-                                             day if event.recurrence else "")).encode()).hexdigest()[:32]
-              for event in schedule.events}  # fmt: skip
-    return {"format": 1, "site": site.hexdigest(), "events": events, "facets": _facet_prints(schedule, events, day)}
-
-
-def _facet_prints(schedule: Schedule, events: dict[str, str], day: str) -> dict[str, str]:
-    """``facet/slug`` -> a print of what its page and feed show (the members are the events
-    ``Filter().narrow(facet, [slug])`` selects: those whose project, location or type it is)."""
-    members: dict[str, list[str]] = {}
-    for event in schedule.events:
-        for facet, slug in (("projects", event.project), ("locations", event.location), ("types", event.type)):
-            if slug:
-                members.setdefault(f"{facet}/{slug}", []).append(events[event.id])
-    maps = repr(sorted(Counter((e.project, e.location) for e in schedule.events if e.location).items()))
-    common = f"{day}\0{maps}\0"
-    return {key: hashlib.sha256((common + "".join(prints)).encode()).hexdigest()[:32]
-            for key, prints in members.items()}  # fmt: skip
-
-
-def _unchanged_events(before: dict | None, now: dict) -> frozenset[str]:
-    """The events and facets (``facet/slug``) whose files a build may keep as they are."""
-    if before is None or before.get("site") != now["site"]:
-        return frozenset()
-    kept: set[str] = set()
-    for part in ("events", "facets"):
-        earlier = before.get(part)
-        if isinstance(earlier, dict):
-            kept.update(key for key, print_ in now[part].items() if earlier.get(key) == print_)
-    return frozenset(kept)
-
-
 _JOBS: list[_Job | None] = [None]
 
 
@@ -213,9 +167,10 @@ def _language(url: str) -> str:
 class _Job:
     """One build: renders languages, writing what changed into ``target``."""
 
-    def __init__(self, app: Flask, snapshot: Snapshot, outdir: Path, target: Path, unchanged: frozenset[str]) -> None:
+    def __init__(self, app: Flask, snapshot: Snapshot, outdir: Path, target: Path, now: dict,
+                 unchanged: frozenset[str]) -> None:  # fmt: skip
         self.app, self.snapshot, self.outdir, self.target = app, snapshot, outdir, target
-        self.unchanged = unchanged
+        self.now, self.unchanged = now, unchanged  # what each file is made of (export_inputs), and what is as before
         self.seeds: dict[str, tuple[str, str]] = {}
         # Endpoints with a rule per language: each language has the same URLs of them (``_arguments``).
         self.twinned = {rule.endpoint for rule in app.url_map.iter_rules()
@@ -230,6 +185,9 @@ class _Job:
         for lang in languages:
             memo = self.app.extensions[VEVENTS] = Memo(IcsShelf(self.outdir / SHELF))
             self.seeds = _seeds(self.app, lang)  # one language's 20,000 URLs at a time in memory
+            earlier = item_shelf.read(self.outdir / ITEMS, lang, self.now["site"], self.now["events"])
+            if earlier is not None and self.unchanged:  # not with --full: every item is rendered
+                self.snapshot.cache[(EARLIER_ITEMS, lang)] = earlier
             queue = deque(self.seeds)
             seen = set(queue)
             own: dict[str, list[str]] = {"pages.event": [], "feeds.event": []}  # written after the crawl: _own_files
@@ -250,11 +208,24 @@ class _Job:
             self._own_files(lang, own, environ, report)
             memo.shelve()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
-            self.snapshot.cache.pop((LIST_ITEMS, lang), None)  # and its list items
+            self._keep_items(lang)  # and its list items
         self.seeds = {}
         for url in extra:
             self._one(client, environ, url, report)
         return report
+
+    def _keep_items(self, lang: str) -> None:
+        """Write the language's list items for the next build (those rendered or reused now, and those
+        of the last build that this one did not need), and let them go."""
+        rendered = self.snapshot.cache.pop((LIST_ITEMS, lang), None)
+        earlier = self.snapshot.cache.pop((EARLIER_ITEMS, lang), None)
+        if rendered is None:
+            return
+        day, prints = rendered[0], self.now["events"]
+        items = ((item_key(event, level), html) for (event, level), html in rendered[1].items())
+        left: dict[item_shelf.ItemKey, str] = earlier[1] if earlier is not None and earlier[0] == day else {}
+        item_shelf.write(self.outdir / ITEMS, lang, self.now["site"], day,
+                         ((key, prints.get(key[0], ""), html) for key, html in chain(items, left.items())))  # fmt: skip
 
     def _own_files(self, lang: str, urls: dict[str, list[str]], environ: dict, report: Report) -> None:
         """Each event's page and .ics (60,000 of each at 10,000 events) without the test client's round trip:

@@ -25,7 +25,8 @@ MANIFEST = ".calfeed-manifest.json"  # what the last build added, changed and re
 STAGING = ".calfeed-staging"  # new bytes wait here until the whole site is rendered
 JOURNAL = "journal.json"  # in STAGING: the moves and removals of a build that was ready to apply
 SHELF = ".calfeed-vevents"  # each event's feed bytes (calfeed/ics_shelf.py), for the next build
-OWN = {MARKER, MANIFEST, STAGING, INPUTS, SHELF}  # ours, not the site's
+ITEMS = ".calfeed-items"  # each event's list items (calfeed/item_shelf.py), for the next build
+OWN = {MARKER, MANIFEST, STAGING, INPUTS, SHELF, ITEMS}  # ours, not the site's
 _PLAIN = re.compile(r"/(?!/)[A-Za-z0-9._~/-]*\Z")  # a path of unreserved characters: nothing to decode or split off
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from markupsafe import Markup
+
 from .. import listing
 from ..model import Event, Filter, past, upcoming
 from ..recurrence import AHEAD, BEHIND, expand
@@ -31,6 +33,8 @@ def ended(events: list[Event]) -> list[Event]:
 
 
 LIST_ITEMS = "list items"  # the key, in a snapshot's cache, of the events' list items rendered so far
+# ... and of the items a ``calfeed build`` kept from the one before, of events that did not change (export.py)
+EARLIER_ITEMS = "earlier list items"
 
 
 def list_item(render: Callable[..., str], event: Event, lang: str, level: int) -> str:
@@ -45,8 +49,19 @@ def list_item(render: Callable[..., str], event: Event, lang: str, level: int) -
     items: dict[tuple[Event, int], str] = kept[1]
     found = items.get((event, level))
     if found is None:
-        found = items[(event, level)] = render(event, snapshot().schedule, lang, day, calendar_zone(), level)
+        earlier = cache.get((EARLIER_ITEMS, lang))
+        if earlier is not None and earlier[0] == day:
+            html = earlier[1].pop(item_key(event, level), None)  # moved, not copied: held once
+            found = None if html is None else Markup(html)  # HTML this code rendered for the same inputs
+        if found is None:
+            found = render(event, snapshot().schedule, lang, day, calendar_zone(), level)
+        items[(event, level)] = found
     return found
+
+
+def item_key(event: Event, level: int) -> tuple[str, str, int]:
+    """An item's key in a build's items of the build before (``item_shelf``)."""
+    return event.id, event.recurrence_id.isoformat() if event.recurrence_id is not None else "", level
 
 
 def template_values(selection: Filter, lang: str) -> dict[str, Any]:
