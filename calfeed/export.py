@@ -17,12 +17,13 @@ day it was built, so rebuild it daily as well as on every change to the events f
 
 Into an earlier export the build is incremental: a file whose bytes did not change is not
 written (its mtime stays, so ``rsync -a`` and ``aws s3 sync`` skip it), files of deleted events
-are removed, and ``.calfeed-manifest.json`` lists what was added, changed and removed for a
-deploy step to upload and purge. New and changed files are first written into
-``.calfeed-staging/`` inside OUTDIR and moved into place only once the whole site is rendered,
-so an interrupted build leaves the previous export serving (a build stopped while moving is
-finished by the next one, from the staging folder's journal). The languages are rendered in
-``jobs`` processes forked after the file is loaded, each taking the next language.
+are removed (of those the last build recorded writing: ``gone_files``), and
+``.calfeed-manifest.json`` lists what was added, changed and removed for a deploy step to upload
+and purge. New and changed files are first written into ``.calfeed-staging/`` inside OUTDIR and
+moved into place only once the whole site is rendered, so an interrupted build leaves the
+previous export serving (a build stopped while moving is finished by the next one, from the
+staging folder's journal). The languages are rendered in ``jobs`` processes forked after the
+file is loaded, each taking the next language.
 """
 
 from __future__ import annotations
@@ -54,11 +55,12 @@ from .export_tree import (
     STAGING,
     apply,
     file_for,
+    gone_files,
     manifest,
     prepare,
     read_inputs,
+    record_files,
     same,
-    site_files,
 )
 from .export_tree import ExportError as ExportError  # what a build raises: calfeed.cli catches it from here
 from .ics_shelf import IcsShelf
@@ -136,12 +138,13 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
         report.merge(job.render([], left))
     if earlier:
         produced = set(report.files.values())
-        report.removed = sorted(name for name in site_files(outdir) if name.removesuffix(".gz") not in produced
-                                and name not in produced)  # fmt: skip
+        report.removed = gone_files(outdir, produced)
+        record_files(outdir, produced.union(name.removesuffix(".gz") for name in report.removed))  # see record_files
         del produced
         moves = sorted([*report.added, *report.changed])  # no name is both
         write_atomically(target / JOURNAL, json.dumps({"moves": moves, "removes": report.removed}).encode())
         apply(outdir)
+    record_files(outdir, report.files.values())
     report.added.sort()
     report.changed.sort()
     write_atomically(outdir / INPUTS, json.dumps(now).encode(), mode=0o644)
@@ -177,6 +180,7 @@ class _Job:
                         if "lang" in rule.arguments and "lang" not in (rule.defaults or {})}  # fmt: skip
         self.base = app.config.get("CALFEED_BASE_URL", "").rstrip("/")
         self.earlier, self._folder = target != outdir, ""  # a first export has no files to compare with
+        self._out = os.path.join(outdir, "")
 
     def render(self, languages: list[str], extra: Iterable[str] = ()) -> Report:
         report = Report()
@@ -259,10 +263,11 @@ class _Job:
         mimetype = _OWN_PAGES.get(endpoint) or _FACET_PAGES[endpoint][0]
         relative = file_for(url, mimetype)
         read = endpoint == "pages.project"  # a feed, an event's or a place's page links only to seeded URLs
+        path = self._out + relative  # a string: 40,000 kept files per language
         try:
-            page = (self.outdir / relative).read_text(encoding="utf-8") if read else ""
-            present = read or os.path.isfile(self.outdir / relative)  # a page just read is there
-            if not present or not os.path.isfile(self.outdir / (relative + ".gz")):
+            page = Path(path).read_text(encoding="utf-8") if read else ""
+            present = read or os.path.isfile(path)  # a page just read is there
+            if not present or not os.path.isfile(path + ".gz"):
                 return None
         except (OSError, ValueError):
             return None
@@ -288,22 +293,22 @@ class _Job:
         """``url``'s file (and its .gz), staged as added or changed unless its bytes are there already."""
         relative = report.files[url] = file_for(url, mimetype)
         report.bytes += len(data)
-        body_same = self.earlier and same(self.outdir / relative, data)
+        body_same = self.earlier and same(self._out + relative, data)
         self._record(relative, data, report, unchanged=body_same)
         if relative.endswith(COMPRESSIBLE):
             packed = relative + ".gz"
-            if body_same and (self.outdir / packed).is_file():
+            if body_same and os.path.isfile(self._out + packed):
                 report.unchanged += 1  # the .gz is made from these same bytes: unchanged too
             else:
                 gz = gzip_bytes(data)
-                self._record(packed, gz, report, unchanged=self.earlier and same(self.outdir / packed, gz))
+                self._record(packed, gz, report, unchanged=self.earlier and same(self._out + packed, gz))
 
     def _record(self, relative: str, data: bytes, report: Report, *, unchanged: bool) -> None:
         """Count ``relative`` as unchanged, or stage its new bytes as added or changed."""
         if unchanged:
             report.unchanged += 1
             return
-        (report.changed if self.earlier and (self.outdir / relative).is_file() else report.added).append(relative)
+        (report.changed if self.earlier and os.path.isfile(self._out + relative) else report.added).append(relative)
         path = os.path.join(self.target, relative)
         if os.path.dirname(path) != self._folder:  # a page's .gz, and events/'s 10,000 downloads, share theirs
             self._folder = os.path.dirname(path)

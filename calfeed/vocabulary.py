@@ -6,6 +6,8 @@ Layer: model (pure data and Babel's locale data; no Flask, no I/O of our own).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 
 from .model import Text
@@ -77,5 +79,6 @@ def type_plural(kind: str, lang: str) -> str:
     return TYPE_NAMES[kind][1].get(lang)
 
 
+@lru_cache(maxsize=1024)  # a few countries in six languages; Babel parses the locale on every call (~10 us)
 def country_name(code: str, lang: str) -> str:
     return Locale.parse(BABEL_LOCALES[lang]).territories.get(code, code)
