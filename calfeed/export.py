@@ -192,31 +192,44 @@ class _Job:
             earlier = item_shelf.read(self.outdir / ITEMS, lang, self.now["site"], self.now["events"])
             if earlier is not None and self.unchanged:  # not with --full: every item is rendered
                 self.snapshot.cache[(EARLIER_ITEMS, lang)] = earlier
-            queue = deque(self.seeds)
-            seen = set(queue)
+            seen = set(self.seeds)
             own: dict[str, list[str]] = {"pages.event": [], "feeds.event": []}  # written after the crawl: _own_files
-            while queue:
-                url = queue.popleft()
-                kept = self._kept(url, report)
-                if kept is None and self.seeds.get(url, ("", ""))[0] in own:
-                    own[self.seeds[url][0]].append(url)
-                    continue
-                for link in self._one(client, environ, url, report) if kept is None else kept:
-                    if link in seen:
-                        continue
-                    if _language(link) == lang:
-                        seen.add(link)
-                        queue.append(link)
-                    elif not self._seeded_in_its_language(link, lang):
-                        report.links.add(link)
+            # The pages first, then their list items are kept for the next build and let go; the feeds
+            # last, so the language's VEVENT bytes are held only from then on. Each of the three is
+            # held apart from the others' 10,000 events (the largest process's peak at 10,000 events).
+            pages = {url for url, (endpoint, _) in self.seeds.items() if endpoint.startswith(("pages.", "embed."))}
+            self._crawl(lang, [url for url in self.seeds if url in pages], seen, own, client, environ, report)
+            self._keep_items(lang)
+            rest = sorted((url for url in self.seeds if url not in pages), key=lambda url: url.endswith(".ics"))
+            self._crawl(lang, rest, seen, own, client, environ, report)
             self._own_files(lang, own, environ, report)
+            self.snapshot.cache.pop((LIST_ITEMS, lang), None)  # any rendered since (none expected)
             memo.shelve()  # the next build serialises only the events that change
             self.app.extensions.pop(VEVENTS, None)  # one language's event bytes at a time in memory
-            self._keep_items(lang)  # and its list items
         self.seeds = {}
         for url in extra:
             self._one(client, environ, url, report)
         return report
+
+    def _crawl(self, lang: str, urls: list[str], seen: set[str], own: dict[str, list[str]], client: FlaskClient,
+               environ: dict, report: Report) -> None:  # fmt: skip
+        """Render ``urls`` and the links of this language they lead to (an event's own page and
+        download into ``own``, for ``_own_files``); links to other languages' unseeded pages into the report."""
+        queue = deque(urls)
+        while queue:
+            url = queue.popleft()
+            kept = self._kept(url, report)
+            if kept is None and self.seeds.get(url, ("", ""))[0] in own:
+                own[self.seeds[url][0]].append(url)
+                continue
+            for link in self._one(client, environ, url, report) if kept is None else kept:
+                if link in seen:
+                    continue
+                if _language(link) == lang:
+                    seen.add(link)
+                    queue.append(link)
+                elif not self._seeded_in_its_language(link, lang):
+                    report.links.add(link)
 
     def _keep_items(self, lang: str) -> None:
         """Write the language's list items for the next build (those rendered or reused now, and those

@@ -156,8 +156,10 @@ def test_build_refuses_a_directory_that_is_not_an_earlier_export(runner, events_
 
 
 def test_build_replaces_an_earlier_export_without_leftovers(runner, events_file, exported):
-    stale = exported / "events" / "deleted-event.ics"
+    stale = exported / "events" / "deleted-event.ics"  # as if an earlier build had written it
     stale.write_text("old", encoding="utf-8")
+    with open(exported / ".calfeed-files.txt", "a", encoding="utf-8") as record:
+        record.write("events/deleted-event.ics\n")
     result = runner.invoke(main, ["build", str(exported), "--events", str(events_file)])
     assert result.exit_code == 0, result.output
     assert not stale.exists()
