@@ -238,7 +238,8 @@ def section(r: dict, info: dict, load: tuple[float, float], started: dt.datetime
         f"| full export: {r['files']:,} files, {r['mb']:.0f} MB | {full['seconds']:.1f} s | `cp -a` of the tree: "
         f"{r['cp_full']:.1f} s | ≤ 30 s | {ok(full['seconds'] <= 30)} |",
         f"| peak memory, largest process (sum of PSS): full export / one-event edit | {full['rss_mb']:.0f} MB "
-        f"({full['pss_mb']:.0f} MB) / {inc['rss_mb']:.0f} MB ({inc['pss_mb']:.0f} MB) | | ≤ 150 MB | {ok(peak_rss <= 150)} |",
+        f"({full['pss_mb']:.0f} MB) / {inc['rss_mb']:.0f} MB ({inc['pss_mb']:.0f} MB) | | ≤ 150 MB | "
+        f"{ok(peak_rss <= 150)} |",
         f"| the same file again | {again['seconds']:.1f} s, {r['again_touched']} files touched | | nothing written | "
         f"{ok(r['again_touched'] == 0)} |",
         f"| one-event edit (`{r['edited']}`), incremental | {inc['seconds']:.1f} s | `cp` of the changed files: "
