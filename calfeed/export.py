@@ -189,8 +189,10 @@ class _Job:
         for lang in languages:
             memo = self.app.extensions[VEVENTS] = Memo(IcsShelf(self.outdir / SHELF))
             self.seeds = _seeds(self.app, lang)  # one language's 20,000 URLs at a time in memory
-            earlier = item_shelf.read(self.outdir / ITEMS, lang, self.now["site"], self.now["events"])
-            if earlier is not None and self.unchanged:  # not with --full: every item is rendered
+            # Not with --full or a new site print (nothing unchanged): every item is rendered, none read.
+            site, prints = self.now["site"], self.now["events"]
+            earlier = item_shelf.read(self.outdir / ITEMS, lang, site, prints) if self.unchanged else None
+            if earlier is not None:
                 self.snapshot.cache[(EARLIER_ITEMS, lang)] = earlier
             seen = set(self.seeds)
             own: dict[str, list[str]] = {"pages.event": [], "feeds.event": []}  # written after the crawl: _own_files
@@ -247,7 +249,8 @@ class _Job:
     def _own_files(self, lang: str, urls: dict[str, list[str]], environ: dict, report: Report) -> None:
         """Each event's page and .ics (60,000 of each at 10,000 events) without the test client's round trip:
         the download from ``feeds.event_download`` as its view answers, in one request context; the page
-        from its view, in a request context of its URL (read for its links to itself in other languages)."""
+        from its view, in a request context of its own URL (its links to itself in the other languages
+        read it). An event's page links only to seeded URLs: it is not read for links (as in ``_kept``)."""
         events, base = self.snapshot.schedule.by_id, self.base or "http://localhost"
         with self.app.test_request_context(base_url=base, environ_overrides=environ):
             for url in urls["feeds.event"]:
