@@ -181,13 +181,14 @@ class _Job:
         self.base = app.config.get("CALFEED_BASE_URL", "").rstrip("/")
         self.earlier, self._folder = target != outdir, ""  # a first export has no files to compare with
         self._out = os.path.join(outdir, "")
+        self.prints: dict = {}  # each event's content digest, once for the languages a process renders (Memo)
 
     def render(self, languages: list[str], extra: Iterable[str] = ()) -> Report:
         report = Report()
         client = self.app.test_client()
         environ = {SNAPSHOT: self.snapshot}
         for lang in languages:
-            memo = self.app.extensions[VEVENTS] = Memo(IcsShelf(self.outdir / SHELF))
+            memo = self.app.extensions[VEVENTS] = Memo(IcsShelf(self.outdir / SHELF), self.prints)
             self.seeds = _seeds(self.app, lang)  # one language's 20,000 URLs at a time in memory
             # Not with --full or a new site print (nothing unchanged): every item is rendered, none read.
             site, prints = self.now["site"], self.now["events"]

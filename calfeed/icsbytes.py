@@ -101,7 +101,7 @@ class Memo:
     memory is looked for there before it is built, and ``shelve`` keeps what was built: a restart
     or the next export serialises only the events that changed."""
 
-    def __init__(self, shelf: Shelf | None = None) -> None:
+    def __init__(self, shelf: Shelf | None = None, prints: dict[Hashable, str] | None = None) -> None:
         self._version: Hashable = None
         self._current: dict[Hashable, Piece] = {}
         self._previous: dict[Hashable, Piece] = {}
@@ -111,7 +111,8 @@ class Memo:
         self._shelf = shelf
         self._digests: dict[int, str] = {}  # scope number -> the same scope's name in every process
         self._spare: dict[int, dict[str, str]] = {}  # per scope, what the shelf holds and memory does not yet
-        self._stable: dict[Hashable, str] = {}  # a kept piece's key -> its stable key
+        # (revision, content) -> its digest: once per event, not per language; ``prints`` shares them between memos
+        self._prints: dict[Hashable, str] = {} if prints is None else prints
         self._built: set[int] = set()  # scopes with pieces built since they were last shelved
 
     def for_version(self, version: Hashable) -> Memo:
@@ -122,7 +123,10 @@ class Memo:
                 self._scopes, self._previous, self._last_scope = {}, {}, (None, 0)
                 self._digests, self._spare, self._built = {}, {}, set()
             self._keys = {id(piece): key for key, piece in self._previous.items()}
-            self._stable = {key: self._stable[key] for key in self._previous if key in self._stable}
+            if self._previous:  # in place: a memo's first version keeps what ``prints`` holds from others
+                used = {key[1:] for key in self._previous}  # type: ignore[index]  # keys are tuples (get_or_build)
+                for rest in [rest for rest in self._prints if rest not in used]:
+                    del self._prints[rest]
         return self
 
     def scope(self, owner: object, parts: Callable[[], Hashable]) -> int:
@@ -155,14 +159,17 @@ class Memo:
         return found
 
     def stable_key(self, full: Hashable) -> str:
-        """A kept piece's key as every process computes it: the scope's digest and the repr of the
-        revision and the event's content (the repr the ledger hashes, the same in every process)."""
-        found = self._stable.get(full)
+        """A kept piece's key as every process computes it: the scope's digest and a digest of the
+        repr of the revision and the event's content (the repr the ledger hashes, the same in every
+        process). The second is worked out once per event for all the scopes (languages) it is in."""
+        assert isinstance(full, tuple)
+        rest = full[1:]
+        found = self._prints.get(rest)
         if found is None:
-            assert isinstance(full, tuple)
-            text = self._digests[full[0]] + repr(full[1:])
-            found = self._stable[full] = hashlib.sha256(text.encode()).hexdigest()[:32]
-        return found
+            found = self._prints[rest] = hashlib.sha256(self._describe(rest).encode()).hexdigest()[:32]
+        return self._digests[full[0]] + found
+
+    _describe = staticmethod(repr)  # of the revision and the content: the same text in every process
 
     def _shelved(self, full: tuple[Any, ...]) -> bytes | None:
         assert self._shelf is not None

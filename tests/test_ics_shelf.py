@@ -146,3 +146,17 @@ def test_a_shelf_file_written_piece_by_piece_reads_back_every_piece(pieces):
         shelf.write("scope", {key: text.encode() for key, text in pieces.items()})
         assert json.loads((Path(folder) / "scope.json").read_bytes())["pieces"] == pieces
         assert dict(shelf.read("scope")) == pieces
+
+
+def test_memos_sharing_prints_digest_each_event_once_for_every_language(monkeypatch, tmp_path):
+    """An export makes a memo per language; the events' content digests (the slow part of a shelf
+    key: a repr of the whole event) are shared, and the pieces are still found on the shelf."""
+    schedule = generated(8)
+    expected = {lang: feed(schedule, Memo(IcsShelf(tmp_path)), lang) for lang in ("sv", "en")}
+    described = []
+    monkeypatch.setattr(Memo, "_describe", staticmethod(lambda rest: described.append(rest) or repr(rest)))
+    prints: dict = {}
+    built = count_builds(monkeypatch)
+    assert {lang: feed(schedule, Memo(IcsShelf(tmp_path), prints), lang) for lang in ("sv", "en")} == expected
+    assert built == []
+    assert len(described) == len(prints) == 8

@@ -385,3 +385,23 @@ def test_an_event_page_links_its_place_to_openstreetmap_without_loading_anything
 def test_an_event_page_without_coordinates_has_no_map_link(make_app):
     html = make_app(WEEKDAYS).test_client().get("/en/events/one-saturday").get_data(as_text=True)
     assert "openstreetmap" not in html  # MINIMAL's Kalmar has no coordinates
+
+
+def test_the_whole_schedules_upcoming_list_is_worked_out_once_a_day_and_never_for_a_filter(client, monkeypatch):
+    """The agenda, the Atom feed and the embed of every language share the whole schedule's list
+    (page_values._shared); a filtered page still gets its own, and the next day a new one."""
+    from calfeed.web import page_values
+
+    expanded, real = [], page_values.expand
+    monkeypatch.setattr(page_values, "expand", lambda events, *rest: expanded.append(events) or real(events, *rest))
+    with freeze_time("2019-11-01 12:00:00"):
+        whole = titles(client.get("/").get_data(as_text=True))
+        for url in ("/en/", "/de/upcoming.atom", "/lt/embed", "/pl/"):
+            assert client.get(url).status_code == 200
+        assert len(expanded) == 1
+        assert titles(client.get("/en/").get_data(as_text=True)) == whole
+        kalmar = titles(client.get("/?location=kalmar").get_data(as_text=True))
+        assert kalmar == ["umbrella-2019-12-05-utbildning-kalmar"] and len(expanded) == 2
+    with freeze_time("2019-11-06 12:00:00"):
+        later = titles(client.get("/en/").get_data(as_text=True))
+    assert later == whole[2:] and len(expanded) == 3

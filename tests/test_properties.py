@@ -203,13 +203,14 @@ def test_every_page_shows_the_texts_only_escaped(title, description, place):
 
 
 _JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=8,
 )
 
 
 @given(st.lists(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6), max_size=4))
+@settings(max_examples=500)
 def test_events_json_body_is_json_dumps_of_the_whole_list(entries):
     """/events.json is written one event at a time (memory); the bytes are those of one dumps of the list."""
     expected = json.dumps({"events": entries}, ensure_ascii=False, indent=1).encode()

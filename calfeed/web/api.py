@@ -77,16 +77,18 @@ def events_body(entries: Iterable[dict[str, Any]]) -> bytes:
     return out.getvalue()
 
 
-_SCALAR = json.JSONEncoder(ensure_ascii=False).encode  # C code for each value, no per-call closures
+# C code for a flat entry two levels deep: the item separator carries indent=1's newline and spaces
+_FLAT_ENTRY = json.JSONEncoder(ensure_ascii=False, separators=(",\n   ", ": ")).encode
+_SCALARS = frozenset({str, bool, int, float, type(None)})
 
 
 def _entry_json(entry: dict[str, Any]) -> str:
     """One entry as ``json.dumps(..., indent=1)`` writes it two levels deep. An event's entry is
     flat, written here with the C encoder: ``indent=`` takes json's pure-Python path, whose
     closures are reference cycles that pile up while the collector is paused for the build."""
-    if not entry or not all(type(k) is str and (v is None or type(v) in (str, bool, int)) for k, v in entry.items()):
+    if not entry or not _SCALARS.issuperset(map(type, entry.values())):
         return json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  ")
-    return "{\n   " + ",\n   ".join(f"{_SCALAR(k)}: {_SCALAR(v)}" for k, v in entry.items()) + "\n  }"
+    return "{\n   " + _FLAT_ENTRY(entry)[1:-1] + "\n  }"
 
 
 @lang_route(bp, "/events.json")

@@ -7,6 +7,7 @@ Layer: web.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -24,12 +25,28 @@ EMBED_LIMIT = 10  # events in the embedded list unless ?limit= says otherwise, a
 
 def coming(events: list[Event]) -> list[Event]:
     """Events not yet ended, each series as its occurrences in the coming year (AHEAD)."""
-    return upcoming(expand(events, today(), today() + AHEAD, calendar_zone()), today(), calendar_zone())
+    zone = calendar_zone()
+    return _shared("coming", events, lambda: upcoming(expand(events, today(), today() + AHEAD, zone), today(), zone))
 
 
 def ended(events: list[Event]) -> list[Event]:
     """Ended events, newest first, each series as its occurrences of the last two years (BEHIND)."""
-    return past(expand(events, today() - BEHIND, today(), calendar_zone()), today(), calendar_zone())
+    zone = calendar_zone()
+    return _shared("ended", events, lambda: past(expand(events, today() - BEHIND, today(), zone), today(), zone))
+
+
+def _shared(name: str, events: list[Event], compute: Callable[[], list[Event]]) -> list[Event]:
+    """``compute()``, worked out once a day per version when ``events`` are the whole schedule: the
+    agenda, the past pages, the Atom feed and the embed ask for that list in every language (at
+    10,000 events, expanding and sorting it is a quarter of the agenda's time). Callers only read it."""
+    everything = snapshot().schedule.events
+    if len(events) != len(everything) or not all(map(operator.is_, events, everything)):
+        return compute()  # a filter's events: fewer, and as many lists as there are query strings
+    cache, day = snapshot().cache, today()
+    kept = cache.get(("whole schedule", name))
+    if kept is None or kept[0] != day:
+        kept = cache[("whole schedule", name)] = (day, compute())
+    return kept[1]
 
 
 LIST_ITEMS = "list items"  # the key, in a snapshot's cache, of the events' list items rendered so far
