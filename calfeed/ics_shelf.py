@@ -4,12 +4,16 @@ language).
 
 Layer: site (file I/O; ``icsbytes.Memo`` reads and fills it through its ``Shelf`` protocol).
 
-One JSON file per scope (a language with its calendar, projects, locations and link address,
+One file per scope (a language with its calendar, projects, locations and link address,
 ``Memo.scope``), in the state folder (``versions/../vevents/``) or the export's
-``.calfeed-vevents/``. The file is data, never code (no pickle): text under a key that hashes
-the event's content and revision, written by this code and this icalendar (``CODE``, checked
-on reading) — an outsider's or an older calfeed's file is ignored and written again. Only the
-newest ``KEEP`` files stay.
+``.calfeed-vevents/``: JSON Lines, a first line with the format and then one ``[key, text]`` line
+per piece. The file is data, never code (no pickle): text under a key that hashes the event's
+content and revision, written by this code and this icalendar (``STAMP``, checked on reading) —
+an outsider's or an older calfeed's file is ignored and written again. Pieces built since are
+appended to the file as this process last saw it (after a one-event edit, one line instead of a
+language's 11 MB); it is written afresh when another process changed it or when keys no longer
+used would be more than half of it. A line that does not parse (a torn append) is skipped: each
+line stands alone, and a key always names the same bytes. Only the newest ``KEEP`` files stay.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import icalendar
@@ -36,25 +41,64 @@ log = logging.getLogger(__name__)
 class IcsShelf:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._seen: dict[str, tuple[tuple[int, int], int]] = {}  # scope -> (its file's size and mtime, lines in it)
 
     def read(self, scope: str) -> Mapping[str, str]:
+        path = self.folder / f"{scope}.jsonl"
+        pieces: dict[str, str] = {}
         try:
-            body = json.loads((self.folder / f"{scope}.json").read_text(encoding="utf-8"))  # one copy, not two
+            with path.open("rb") as lines:
+                if json.loads(lines.readline() or b"null") != {"stamp": STAMP}:
+                    return {}  # another version of calfeed or icalendar wrote it: it is built (and written) again
+                count = 0
+                for line in lines:  # a line at a time: not the whole file and its parse at once
+                    count += 1
+                    piece = _piece(line)
+                    if piece is not None:
+                        pieces[piece[0]] = piece[1]
+                self._seen[scope] = (_signature(os.fstat(lines.fileno())), count)
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            log.warning("ignoring %s/%s.json: %s", self.folder, scope, exc)
+            log.warning("ignoring %s: %s", path, exc)
             return {}
-        pieces = body.get("pieces") if isinstance(body, dict) and body.get("stamp") == STAMP else None
-        if not isinstance(pieces, dict):
-            return {}  # another version of calfeed or icalendar wrote it: it is built (and written) again
-        return {key: text for key, text in pieces.items() if isinstance(text, str)}
+        return pieces
 
-    def write(self, scope: str, pieces: Mapping[str, Piece]) -> None:
+    def write(self, scope: str, pieces: Mapping[str, Piece], fresh: Collection[str]) -> None:
+        """Keep ``pieces``, the scope's as the current version uses them; ``fresh`` are the keys of
+        those built since they were read or last written (the ones an append adds)."""
+        path = self.folder / f"{scope}.jsonl"
         try:
-            _keep_newest(self.folder, f"{scope}.json", _document(pieces), KEEP)
+            seen = self._seen.get(scope)
+            if seen is not None and seen[1] + len(fresh) <= 2 * len(pieces) and _signature(path.stat()) == seen[0]:
+                with path.open("ab") as out:
+                    out.write(b"".join(_line(key, pieces[key]) for key in fresh))
+                    self._seen[scope] = (_signature(os.fstat(out.fileno())), seen[1] + len(fresh))
+                return
+            _keep_newest(self.folder, path.name, _document(pieces), KEEP)
+            self._seen[scope] = (_signature(path.stat()), len(pieces))
+            for old in self.folder.glob("*.json"):  # the single-document files of calfeed before JSON Lines
+                old.unlink(missing_ok=True)
         except OSError as exc:  # a cache: serving and exporting go on without it
             log.warning("cannot keep the serialised events in %s: %s", self.folder, exc)
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _piece(line: bytes) -> tuple[str, str] | None:
+    try:
+        piece = json.loads(line)
+    except ValueError:
+        return None
+    if type(piece) is list and len(piece) == 2 and type(piece[0]) is str and type(piece[1]) is str:
+        return piece[0], piece[1]
+    return None
+
+
+def _line(key: str, piece: Piece) -> bytes:
+    return _JSON([key, str(piece, "utf-8")]).encode() + b"\n"  # a view: no copy
 
 
 def _keep_newest(folder: Path, name: str, data: bytes, keep: int) -> None:
@@ -66,15 +110,12 @@ def _keep_newest(folder: Path, name: str, data: bytes, keep: int) -> None:
 
 
 def _document(pieces: Mapping[str, Piece]) -> bytes:
-    """``json.dumps({"stamp": STAMP, "pieces": {key: text}})``, one piece at a time into one buffer:
-    a language's 10,000 pieces as a dictionary of texts and then one string would hold ~30 MB at once."""
+    """The format line, then a line per piece, into one buffer: a language's 10,000 pieces as a
+    dictionary of texts and then one string would hold ~30 MB at once."""
     out = io.BytesIO()
-    out.write(b'{"stamp": ' + _JSON(STAMP).encode() + b', "pieces": {')
-    separator = b""
+    out.write(_JSON({"stamp": STAMP}).encode() + b"\n")
     for key, piece in pieces.items():
-        out.write(separator + _JSON(key).encode() + b": " + _JSON(str(piece, "utf-8")).encode())  # a view: no copy
-        separator = b", "
-    out.write(b"}}")
+        out.write(_line(key, piece))
     return out.getvalue()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import fields
 from typing import Any, Protocol
 
@@ -90,7 +90,7 @@ class Shelf(Protocol):
 
     def read(self, scope: str) -> Mapping[str, str]: ...  # each piece as text: encoded when it is used
 
-    def write(self, scope: str, pieces: Mapping[str, Piece]) -> None: ...
+    def write(self, scope: str, pieces: Mapping[str, Piece], fresh: Collection[str]) -> None: ...
 
 
 class Memo:
@@ -113,7 +113,7 @@ class Memo:
         self._spare: dict[int, dict[str, str]] = {}  # per scope, what the shelf holds and memory does not yet
         # (revision, content) -> its digest: once per event, not per language; ``prints`` shares them between memos
         self._prints: dict[Hashable, str] = {} if prints is None else prints
-        self._built: set[int] = set()  # scopes with pieces built since they were last shelved
+        self._built: dict[int, list[Hashable]] = {}  # per scope, the keys of pieces built since it was last shelved
 
     def for_version(self, version: Hashable) -> Memo:
         """Start a new generation when the events file changed (``version`` identifies it)."""
@@ -121,7 +121,7 @@ class Memo:
             self._version, self._previous, self._current = version, self._current, {}
             if len(self._scopes) > 1000:  # many edits of projects or locations: start afresh
                 self._scopes, self._previous, self._last_scope = {}, {}, (None, 0)
-                self._digests, self._spare, self._built = {}, {}, set()
+                self._digests, self._spare, self._built = {}, {}, {}
             self._keys = {id(piece): key for key, piece in self._previous.items()}
             if self._previous:  # in place: a memo's first version keeps what ``prints`` holds from others
                 used = {key[1:] for key in self._previous}  # type: ignore[index]  # keys are tuples (get_or_build)
@@ -153,7 +153,7 @@ class Memo:
                 found = self._shelved(full) if self._shelf is not None else None
                 if found is None:
                     found = build()
-                    self._built.add(key[0])
+                    self._built.setdefault(key[0], []).append(full)
                 self._keys[id(found)] = full
             self._current[full] = found
         return found
@@ -184,11 +184,12 @@ class Memo:
         in, as the current version uses it."""
         if self._shelf is None:
             return
-        for scope in self._built:
+        for scope, built in self._built.items():
             pieces = {self.stable_key(full): piece for full, piece in self._current.items()
                       if full[0] == scope}  # type: ignore[index]  # fmt: skip
-            self._shelf.write(self._digests[scope], pieces)
-        self._built = set()
+            fresh = {self.stable_key(full) for full in built} & pieces.keys()
+            self._shelf.write(self._digests[scope], pieces, fresh)
+        self._built = {}
 
     def rebase(self, pieces: list[Piece], body: bytes, start: int) -> None:
         """Keep ``pieces`` as views into ``body``, the feed they were just joined into (which the

@@ -250,7 +250,7 @@ def test_the_next_build_serialises_only_the_edited_events_feed_bytes(runner, eve
 
     site = tmp_path / "site"
     build(runner, events_file, site)
-    assert list((site / export_tree.SHELF).glob("*.json"))  # one file of VEVENT bytes per language
+    assert list((site / export_tree.SHELF).glob("*.jsonl"))  # one file of VEVENT bytes per language
     built: list[str] = []
     original = ics.vevent
     monkeypatch.setattr(ics, "vevent", lambda event, ctx: built.append(event.id) or original(event, ctx))

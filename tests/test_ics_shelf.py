@@ -71,26 +71,29 @@ def test_after_an_edit_only_the_edited_event_is_serialised(monkeypatch, tmp_path
 def test_each_language_has_its_own_shelf_file(monkeypatch, tmp_path):
     schedule = generated(5)
     swedish, english = feed(schedule, Memo(IcsShelf(tmp_path))), feed(schedule, Memo(IcsShelf(tmp_path)), "en")
-    assert len(list(tmp_path.glob("*.json"))) == 2
+    assert len(list(tmp_path.glob("*.jsonl"))) == 2
     built = count_builds(monkeypatch)
     memo = Memo(IcsShelf(tmp_path))
     assert (feed(schedule, memo, "en"), feed(schedule, memo)) == (english, swedish)
     assert built == []
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b"[]", b'{"stamp": "other code", "pieces": {}}',
-                                    b'{"stamp": "STAMP", "pieces": []}'])  # fmt: skip
+@pytest.mark.parametrize("damage", [b"", b"{not json", b"[]", b'{"stamp": "other code"}\n["k", "v"]\n',
+                                    b'{"stamp": "STAMP", "pieces": {}}',
+                                    b'{"stamp": "STAMP"}\n[1, 2]\n{"a": "b"}\n'])  # fmt: skip
 def test_a_damaged_or_foreign_shelf_file_is_ignored_and_written_again(monkeypatch, tmp_path, damage):
     from calfeed.ics_shelf import STAMP
 
     schedule = generated(6)
     expected = feed(schedule, Memo(IcsShelf(tmp_path)))
-    (shelf_file,) = tmp_path.glob("*.json")
+    (shelf_file,) = tmp_path.glob("*.jsonl")
     shelf_file.write_bytes(damage.replace(b"STAMP", STAMP.encode()))
     built = count_builds(monkeypatch)
     assert feed(schedule, Memo(IcsShelf(tmp_path))) == expected
     assert len(built) == 6
-    assert json.loads(shelf_file.read_bytes())["stamp"] == STAMP
+    assert json.loads(shelf_file.read_bytes().splitlines()[0]) == {"stamp": STAMP}
+    built.clear()
+    assert feed(schedule, Memo(IcsShelf(tmp_path))) == expected and built == []
 
 
 def test_a_shelf_that_cannot_be_written_costs_nothing_but_time(tmp_path, caplog):
@@ -111,7 +114,7 @@ def test_a_restarted_app_serves_the_feed_without_serialising_an_event(events_fil
     state = tmp_path / "state"
     url = "/en/calendar.ics?type=training"  # a filtered feed: the all-events one is kept whole (test_kept_feeds.py)
     first = app_on(events_file, state).test_client().get(url).data
-    assert list((state / "vevents").glob("*.json"))
+    assert list((state / "vevents").glob("*.jsonl"))
     built = count_builds(monkeypatch)
     again = app_on(events_file, state).test_client().get(url).data
     assert built == [] and again == first
@@ -139,13 +142,74 @@ def test_without_a_public_address_warm_up_builds_nothing(events_file, tmp_path, 
                        max_size=5))  # fmt: skip
 @settings(max_examples=100, derandomize=True, database=None, deadline=None)
 def test_a_shelf_file_written_piece_by_piece_reads_back_every_piece(pieces):
-    """The file is written one piece at a time (memory at 10,000 events): it is still one JSON
-    document of every piece, read back as the same text."""
+    """The file is written one piece at a time (memory at 10,000 events): a format line, then one
+    JSON line per piece, read back as the same text — whatever characters the text has."""
     with tempfile.TemporaryDirectory() as folder:
         shelf = IcsShelf(Path(folder))
-        shelf.write("scope", {key: text.encode() for key, text in pieces.items()})
-        assert json.loads((Path(folder) / "scope.json").read_bytes())["pieces"] == pieces
-        assert dict(shelf.read("scope")) == pieces
+        shelf.write("scope", {key: text.encode() for key, text in pieces.items()}, ())
+        lines = (Path(folder) / "scope.jsonl").read_bytes().split(b"\n")
+        assert lines[-1] == b"" and dict(json.loads(line) for line in lines[1:-1]) == pieces
+        assert dict(IcsShelf(Path(folder)).read("scope")) == pieces
+
+
+def edited(schedule, index: int, title: str):
+    event = schedule.events[index]
+    changed = replace(event, title=replace(event.title, sv=title))
+    return replace(schedule, events=(*schedule.events[:index], changed, *schedule.events[index + 1 :]))
+
+
+def test_after_an_edit_the_shelf_file_gains_one_line_and_keeps_the_rest(monkeypatch, tmp_path):
+    """A one-event edit appends that event's piece; the 11 MB of a language's others stay as written."""
+    schedule = generated(20)
+    feed(schedule, Memo(IcsShelf(tmp_path)))
+    (shelf_file,) = tmp_path.glob("*.jsonl")
+    before = shelf_file.read_bytes()
+    shelf = IcsShelf(tmp_path)  # one process: it reads the file, then appends to it
+    after = edited(schedule, 3, "Ändrad")
+    body = feed(after, Memo(shelf))
+    grown = shelf_file.read_bytes()
+    assert grown.startswith(before) and grown[len(before) :].count(b"\n") == 1
+    assert b"\\u00c4ndrad" in grown[len(before) :] or "Ändrad".encode() in grown[len(before) :]
+    built = count_builds(monkeypatch)
+    again = feed(after, Memo(IcsShelf(tmp_path)))
+    assert built == []
+    assert again == body == ics.calendar(after.events, context(after), info())
+
+
+def test_a_shelf_file_is_written_afresh_when_old_pieces_would_be_half_of_it(tmp_path):
+    schedule = generated(4)
+    shelf = IcsShelf(tmp_path)
+    feed(schedule, Memo(shelf))
+    (shelf_file,) = tmp_path.glob("*.jsonl")
+    sizes = []
+    for round_ in range(6):
+        schedule = edited(schedule, 0, f"Ändrad {round_}")
+        feed(schedule, Memo(shelf))
+        sizes.append(len(shelf_file.read_bytes().splitlines()) - 1)
+    assert max(sizes) <= 2 * 4 and 4 in sizes[1:]  # appended up to twice the pieces, then written afresh
+    assert len(IcsShelf(tmp_path).read(next(iter(tmp_path.glob("*.jsonl"))).stem)) <= 2 * 4
+
+
+def test_a_file_another_process_wrote_since_it_was_read_is_written_afresh_not_appended_to(tmp_path):
+    mine, theirs = IcsShelf(tmp_path), IcsShelf(tmp_path)
+    mine.write("scope", {"a": b"A", "b": b"B"}, ())
+    assert mine.read("scope") == theirs.read("scope") == {"a": "A", "b": "B"}
+    theirs.write("scope", {"a": b"A", "b": b"B", "c": b"C"}, {"c"})  # appended: it saw the file as it is
+    mine.write("scope", {"a": b"A", "d": b"D"}, {"d"})  # the file changed since mine read it
+    assert IcsShelf(tmp_path).read("scope") == {"a": "A", "d": "D"}
+    assert len((tmp_path / "scope.jsonl").read_bytes().splitlines()) == 1 + 2
+
+
+def test_a_torn_last_line_costs_only_its_own_piece(monkeypatch, tmp_path):
+    """An append cut short (a crash) leaves a line that does not parse; the lines after it still do."""
+    schedule = generated(5)
+    expected = feed(schedule, Memo(IcsShelf(tmp_path)))
+    (shelf_file,) = tmp_path.glob("*.jsonl")
+    head, *lines = shelf_file.read_bytes().splitlines(keepends=True)
+    shelf_file.write_bytes(head + lines[0] + lines[1][:-20] + b"".join(lines[2:]))  # line 2 torn, 3 glued on
+    built = count_builds(monkeypatch)
+    assert feed(schedule, Memo(IcsShelf(tmp_path))) == expected
+    assert len(built) == 2
 
 
 def test_memos_sharing_prints_digest_each_event_once_for_every_language(monkeypatch, tmp_path):
