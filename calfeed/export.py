@@ -32,7 +32,7 @@ import json
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -73,7 +73,7 @@ from .web.current import SNAPSHOT
 from .web.feeds import VEVENTS, event_download
 from .web.page_values import EARLIER_ITEMS, LIST_ITEMS, item_key
 from .web.pages import event as event_page
-from .web.urls import link as url_link
+from .web.urls import links as url_links
 
 COMPRESSIBLE = (".html", ".ics", ".json", ".atom", ".css", ".js", ".svg", ".vcf", ".xml", ".txt", ".webmanifest")
 _OWN_PAGES = {"pages.event": "text/html", "feeds.event": "text/calendar"}  # an event's own URLs, by content type
@@ -272,25 +272,18 @@ class _Job:
 
     def _kept(self, url: str, report: Report) -> list[str] | None:
         """The links of a page or feed whose inputs did not change and that is still in the export,
-        kept as it is (None: render it). A project's page is read for its links (its contact cards
-        are found nowhere else); an event's or a place's page links only to seeded URLs (test_export)."""
+        kept as it is (None: render it): none to follow, as a kept page (an event's, a project's or a
+        place's) links only to seeded URLs (test_export)."""
         endpoint, key = self.seeds.get(url, ("", ""))
         if key not in self.unchanged:
             return None
-        mimetype = _OWN_PAGES.get(endpoint) or _FACET_PAGES[endpoint][0]
-        relative = file_for(url, mimetype)
-        read = endpoint == "pages.project"  # a feed, an event's or a place's page links only to seeded URLs
+        relative = file_for(url, _OWN_PAGES.get(endpoint) or _FACET_PAGES[endpoint][0])
         path = self._out + relative  # a string: 40,000 kept files per language
-        try:
-            page = Path(path).read_text(encoding="utf-8") if read else ""
-            present = read or os.path.isfile(path)  # a page just read is there
-            if not present or not os.path.isfile(path + ".gz"):
-                return None
-        except (OSError, ValueError):
+        if not (os.path.isfile(path) and os.path.isfile(path + ".gz")):
             return None
         report.files[url] = relative
         report.unchanged += 2
-        return site_links(page, url, self.base) if page else []
+        return []
 
     def _one(self, client: FlaskClient, environ: dict, url: str, report: Report) -> list[str]:
         response = client.get(url, base_url=self.base or "http://localhost", environ_overrides=environ)
@@ -343,8 +336,11 @@ def _seeds(app: Flask, lang: str | None = None) -> dict[str, tuple[str, str]]:
     """``seed_urls`` (of one language: ``lang``) in order, each with (its endpoint, the event or
     ``facet/slug`` it shows, or "")."""
     schedule = app.extensions["calfeed"].current().schedule
-    values = {"projects": list(schedule.projects), "locations": list(schedule.locations), "types": list(EVENT_TYPES)}
+    values = {"projects": list(schedule.projects), "locations": list(schedule.locations), "types": list(EVENT_TYPES),
+              "contacts": [{"slug": slug, "number": n} for slug, project in schedule.projects.items()
+                           for n in range(1, len(project.contacts) + 1)]}  # fmt: skip
     urls: dict[str, tuple[str, str]] = {}
+    made: dict[tuple[str, str, str], Callable[[str], str]] = {}  # link() per endpoint, language and name
     with app.test_request_context(base_url=app.config.get("CALFEED_BASE_URL") or None):
         for rule in app.url_map.iter_rules():
             if "GET" not in (rule.methods or ()):
@@ -359,15 +355,18 @@ def _seeds(app: Flask, lang: str | None = None) -> dict[str, tuple[str, str]]:
                 shown = arguments.get("event_id", "")
                 if rule.endpoint in _FACET_PAGES:
                     shown = f"{_FACET_PAGES[rule.endpoint][1]}/{arguments['slug']}"
-                one = {k: v for k, v in arguments.items() if k != "lang"}  # an id or slug: link() (60,000 URLs)
-                twin = len(one) == 1 and "lang" in arguments
-                url = url_link(rule.endpoint, arguments["lang"], **one) if twin else url_for(rule.endpoint, **arguments)
+                one = [(k, v) for k, v in arguments.items() if k != "lang"]  # an id or slug: link() (60,000 URLs)
+                if len(one) == 1 and "lang" in arguments:
+                    key = (rule.endpoint, arguments["lang"], one[0][0])
+                    url = (made.get(key) or made.setdefault(key, url_links(*key)))(one[0][1])
+                else:
+                    url = url_for(rule.endpoint, **arguments)
                 if lang in (None, _language(url)):
                     urls.setdefault(url, (rule.endpoint, shown))
     return urls
 
 
-def _arguments(rule: Rule, events: dict, values: dict[str, list[str]], lang: str | None) -> list[dict[str, Any]]:
+def _arguments(rule: Rule, events: dict, values: dict[str, list], lang: str | None) -> list[dict[str, Any]]:
     """The argument sets that fill ``rule``; none for an argument we cannot enumerate (the crawl
     finds those URLs through links). The /<any(en,da,…):lang>/… twin of a Swedish rule is filled
     in for each of the other languages (or ``lang`` only)."""
@@ -382,6 +381,8 @@ def _arguments(rule: Rule, events: dict, values: dict[str, list[str]], lang: str
         filled: list[dict[str, str]] = [{}]
     elif open_ == ["event_id"]:
         filled = [{"event_id": event_id} for event_id in events]
+    elif rule.endpoint == "pages.contact_card":  # a project's contact cards, linked from its page
+        filled = values["contacts"]
     elif open_ == ["slug"]:
         facet = next((name for prefix, name in _SLUG_FACETS.items() if prefix in rule.rule), "")
         filled = [{"slug": slug} for slug in values.get(facet, [])]

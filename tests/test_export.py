@@ -271,17 +271,22 @@ def test_a_plain_url_s_file_is_the_one_the_general_route_finds(url, mimetype):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_an_event_s_and_a_place_s_pages_link_only_to_seeded_urls(make_app, lang):
-    """The build does not read them for links (an event's page when it renders it, a place's page
-    when it keeps it): every link they have must be a URL the site map fills in anyway."""
+def test_an_event_s_a_project_s_and_a_place_s_pages_link_only_to_seeded_urls(make_app, lang):
+    """The build does not read them for links (an event's page when it renders it, a project's or
+    a place's page when it keeps it): every link they have must be a URL the site map fills in
+    anyway — a project's contact cards too."""
     from calfeed.export import seed_urls
 
-    app = make_app()
+    app = make_app((Path(__file__).parent / "fixtures" / "multilingual.yaml").read_text(encoding="utf-8"))
     seeded = set(seed_urls(app))
     client, schedule = app.test_client(), app.extensions["calfeed"].current().schedule
     prefix = "" if lang == LANGUAGES[0] else f"/{lang}"
     pages = [f"{prefix}/events/{e.id}" for e in schedule.events]
     pages += [f"{prefix}/locations/{slug}" for slug in schedule.locations]
+    pages += [f"{prefix}/projects/{slug}" for slug in schedule.projects]
+    cards = set()
     for page in pages:
         found = site_links(client.get(page).get_data(as_text=True), page, "")
         assert found and set(found) <= seeded, (page, set(found) - seeded)
+        cards.update(url for url in found if url.endswith(".vcf"))
+    assert cards and all(client.get(card).status_code == 200 for card in cards)

@@ -1,5 +1,5 @@
 """The links of a list are built from one url_for per endpoint and language (calfeed/web/urls.py
-``link``, and ``absolute_links`` for one request's list): each must be the address url_for gives,
+``link``, and ``links``/``absolute_links`` for one request's list): each must be the address url_for gives,
 whatever the id, language or mount point."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from calfeed.model import LANGUAGES
-from calfeed.web.urls import absolute, absolute_link, absolute_links, link
+from calfeed.web.urls import absolute, absolute_link, absolute_links, link, links
 
 VALUES = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12) | st.from_regex(
     r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True
@@ -36,8 +36,9 @@ def site(tmp_path_factory):
 def test_a_lists_links_are_the_addresses_url_for_gives(site, values, endpoint, lang, script_root):
     name, argument = endpoint
     with site.test_request_context("/", base_url="https://kalender.example.org" + script_root):
-        made = absolute_links(name, lang, argument)
+        made, paths = absolute_links(name, lang, argument), links(name, lang, argument)
         for value in values:
             assert made(value) == absolute(name, lang=lang, **{argument: value})
+            assert paths(value) == url_for(name, lang=lang, **{argument: value})
             assert link(name, lang, **{argument: value}) == url_for(name, lang=lang, **{argument: value})
             assert absolute_link(name, lang, **{argument: value}) == absolute(name, lang=lang, **{argument: value})

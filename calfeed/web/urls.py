@@ -74,6 +74,17 @@ def absolute_link(endpoint: str, lang: str, **one: Any) -> str:
     return base_url() + link(endpoint, lang, **one)[len(request.script_root) :]
 
 
+def links(endpoint: str, lang: str, name: str) -> Callable[[str], str]:
+    """``link(endpoint, lang, name=value)`` as a function of the value: the template is looked up
+    once (an export's 20,000 seed URLs per language)."""
+    head, probe, tail = _template(endpoint, lang, name)
+
+    def made(value: str) -> str:
+        return head + value + tail if probe and _VERBATIM.match(value) else link(endpoint, lang, **{name: value})
+
+    return made
+
+
 def absolute_links(endpoint: str, lang: str, name: str) -> Callable[[str], str]:
     """``absolute_link(endpoint, lang, name=value)`` as a function of the value, for one request's
     list of 10,000 events: the base address and the template are looked up once, not per event."""
