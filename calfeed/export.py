@@ -192,7 +192,8 @@ class _Job:
             self.seeds = _seeds(self.app, lang)  # one language's 20,000 URLs at a time in memory
             # Not with --full or a new site print (nothing unchanged): every item is rendered, none read.
             site, prints = self.now["site"], self.now["events"]
-            earlier = item_shelf.read(self.outdir / ITEMS, lang, site, prints) if self.unchanged else None
+            items = item_shelf.ItemShelf(self.outdir / ITEMS, lang)
+            earlier = items.read(site, prints) if self.unchanged else None
             if earlier is not None:
                 self.snapshot.cache[(EARLIER_ITEMS, lang)] = earlier
             seen = set(self.seeds)
@@ -202,7 +203,7 @@ class _Job:
             # held apart from the others' 10,000 events (the largest process's peak at 10,000 events).
             pages = {url for url, (endpoint, _) in self.seeds.items() if endpoint.startswith(("pages.", "embed."))}
             self._crawl(lang, [url for url in self.seeds if url in pages], seen, own, client, environ, report)
-            self._keep_items(lang)
+            self._keep_items(lang, items)
             rest = sorted((url for url in self.seeds if url not in pages), key=lambda url: url.endswith(".ics"))
             self._crawl(lang, rest, seen, own, client, environ, report)
             self._own_files(lang, own, environ, report)
@@ -234,7 +235,7 @@ class _Job:
                 elif not self._seeded_in_its_language(link, lang):
                     report.links.add(link)
 
-    def _keep_items(self, lang: str) -> None:
+    def _keep_items(self, lang: str, shelf: item_shelf.ItemShelf) -> None:
         """Write the language's list items for the next build (those rendered or reused now, and those
         of the last build that this one did not need), and let them go."""
         rendered = self.snapshot.cache.pop((LIST_ITEMS, lang), None)
@@ -244,8 +245,8 @@ class _Job:
         day, prints = rendered[0], self.now["events"]
         items = ((item_key(event, level), html) for (event, level), html in rendered[1].items())
         left: dict[item_shelf.ItemKey, str] = earlier[1] if earlier is not None and earlier[0] == day else {}
-        item_shelf.write(self.outdir / ITEMS, lang, self.now["site"], day,
-                         ((key, prints.get(key[0], ""), html) for key, html in chain(items, left.items())))  # fmt: skip
+        shelf.write(self.now["site"], day,
+                    ((key, prints.get(key[0], ""), html) for key, html in chain(items, left.items())))  # fmt: skip
 
     def _own_files(self, lang: str, urls: dict[str, list[str]], environ: dict, report: Report) -> None:
         """Each event's page and .ics (60,000 of each at 10,000 events) without the test client's round trip:

@@ -85,11 +85,60 @@ def test_only_items_of_events_with_the_same_print_and_well_formed_lines_are_read
     day = dt.date(2019, 11, 1)
     items = [(("a", "", 3), "p1", "<li>a</li>"), (("b", "2019-11-01T10:00:00+01:00", 2), "p2", "<li>b</li>"),
              (("c", "", 3), "old", "<li>c</li>")]  # fmt: skip
-    item_shelf.write(tmp_path, "sv", "site", day, iter(items))
-    assert item_shelf.read(tmp_path, "sv", "site", {"a": "p1", "b": "p2", "c": "new"}) == (
+    item_shelf.ItemShelf(tmp_path, "sv").write("site", day, iter(items))
+    assert item_shelf.ItemShelf(tmp_path, "sv").read("site", {"a": "p1", "b": "p2", "c": "new"}) == (
         day, {("a", "", 3): "<li>a</li>", ("b", "2019-11-01T10:00:00+01:00", 2): "<li>b</li>"})  # fmt: skip
-    assert item_shelf.read(tmp_path, "sv", "other site", {"a": "p1"}) is None
-    assert item_shelf.read(tmp_path, "en", "site", {"a": "p1"}) is None
+    assert item_shelf.ItemShelf(tmp_path, "sv").read("other site", {"a": "p1"}) is None
+    assert item_shelf.ItemShelf(tmp_path, "en").read("site", {"a": "p1"}) is None
     with open(tmp_path / "sv.jsonl", "a", encoding="utf-8") as file:
         file.write(json.dumps(["a", "", "3", "p1", "<li>level as text</li>"]) + "\n")
-    assert ("a", "", "3") not in item_shelf.read(tmp_path, "sv", "site", {"a": "p1"})[1]
+        file.write('["b", "", 2, "p2", "<li>torn\n["d", "", 3, "p4", "<li>d</li>"]\n')
+    kept = item_shelf.ItemShelf(tmp_path, "sv").read("site", {"a": "p1", "d": "p4"})[1]
+    assert ("a", "", "3") not in kept and kept == {("a", "", 3): "<li>a</li>", ("d", "", 3): "<li>d</li>"}
+
+
+ITEMS_OF_DAY = [((f"e{n}", "", 3), f"p{n}", f"<li>{n}</li>") for n in range(10)]
+
+
+def test_an_edit_appends_its_items_and_keeps_the_lines_before(tmp_path):
+    day = dt.date(2019, 11, 1)
+    item_shelf.ItemShelf(tmp_path, "sv").write("site", day, ITEMS_OF_DAY)
+    before = (tmp_path / "sv.jsonl").read_bytes()
+    shelf = item_shelf.ItemShelf(tmp_path, "sv")
+    prints = {f"e{n}": f"p{n}" for n in range(10)} | {"e4": "p4 edited"}
+    day_, kept = shelf.read("site", prints)
+    assert day_ == day and len(kept) == 9
+    shelf.write("site", day, [*ITEMS_OF_DAY[:4], (("e4", "", 3), "p4 edited", "<li>4!</li>"), *ITEMS_OF_DAY[5:]])
+    after = (tmp_path / "sv.jsonl").read_bytes()
+    assert after.startswith(before) and after[len(before) :].count(b"\n") == 1
+    assert item_shelf.ItemShelf(tmp_path, "sv").read("site", prints)[1][("e4", "", 3)] == "<li>4!</li>"
+
+
+def test_another_day_another_writer_or_too_many_old_lines_write_the_file_afresh(tmp_path):
+    day, path = dt.date(2019, 11, 1), tmp_path / "sv.jsonl"
+    item_shelf.ItemShelf(tmp_path, "sv").write("site", day, ITEMS_OF_DAY)
+    prints = {f"e{n}": f"p{n}" for n in range(10)}
+
+    def lines() -> int:
+        return len(path.read_bytes().splitlines()) - 1
+
+    shelf = item_shelf.ItemShelf(tmp_path, "sv")
+    shelf.read("site", prints)
+    shelf.write("site", day + dt.timedelta(days=1), ITEMS_OF_DAY)  # another day: its own file
+    assert lines() == 10 and item_shelf.ItemShelf(tmp_path, "sv").read("site", prints)[0] == day + dt.timedelta(1)
+    item_shelf.ItemShelf(tmp_path, "sv").write("site", day, ITEMS_OF_DAY)
+    shelf = item_shelf.ItemShelf(tmp_path, "sv")
+    shelf.read("site", {**prints, "e9": "p9 edited"})
+    item_shelf.ItemShelf(tmp_path, "sv").write("site", day, ITEMS_OF_DAY[:3])  # another process, since
+    shelf.write("site", day, [*ITEMS_OF_DAY[:9], (("e9", "", 3), "p9 edited", "<li>9!</li>")])
+    assert lines() == 10
+    item_shelf.ItemShelf(tmp_path, "sv").write("site", day, ITEMS_OF_DAY)
+    sizes = []
+    for round_ in range(12):  # an edit each time: appended until old lines would be half the file
+        shelf = item_shelf.ItemShelf(tmp_path, "sv")
+        edited = {**prints, "e0": f"p0 {round_}"}
+        shelf.read("site", edited)
+        shelf.write("site", day, [(("e0", "", 3), f"p0 {round_}", "<li>0</li>"), *ITEMS_OF_DAY[1:]])
+        sizes.append(lines())
+        assert item_shelf.ItemShelf(tmp_path, "sv").read("site", edited)[1][("e0", "", 3)] == "<li>0</li>"
+    assert sizes[:2] == [11, 12] and max(sizes) == 20 and 10 in sizes  # appended, then written afresh
