@@ -34,3 +34,11 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object], *, 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+Signature = tuple[int, int, int]  # (mtime_ns, size, inode): a file replaced or rewritten gets a new one
+
+
+def stat_signature(st: os.stat_result) -> Signature:
+    """What tells one state of a file from the next (``os.stat`` or ``os.fstat`` of an open file)."""
+    return (st.st_mtime_ns, st.st_size, st.st_ino)

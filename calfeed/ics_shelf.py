@@ -28,7 +28,7 @@ from pathlib import Path
 
 import icalendar
 
-from .atomic import write_atomically
+from .atomic import Signature, stat_signature, write_atomically
 from .icsbytes import Piece
 from .schedulejson import CODE
 
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 class IcsShelf:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._seen: dict[str, tuple[tuple[int, int], int]] = {}  # scope -> (its file's size and mtime, lines in it)
+        self._seen: dict[str, tuple[Signature, int]] = {}  # scope -> (its file's signature, lines in it)
 
     def read(self, scope: str) -> Mapping[str, str]:
         path = self.folder / f"{scope}.jsonl"
@@ -56,7 +56,7 @@ class IcsShelf:
                     piece = _piece(line)
                     if piece is not None:
                         pieces[piece[0]] = piece[1]
-                self._seen[scope] = (_signature(os.fstat(lines.fileno())), count)
+                self._seen[scope] = (stat_signature(os.fstat(lines.fileno())), count)
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
@@ -70,21 +70,17 @@ class IcsShelf:
         path = self.folder / f"{scope}.jsonl"
         try:
             seen = self._seen.get(scope)
-            if seen is not None and seen[1] + len(fresh) <= 2 * len(pieces) and _signature(path.stat()) == seen[0]:
+            if seen is not None and seen[1] + len(fresh) <= 2 * len(pieces) and stat_signature(path.stat()) == seen[0]:
                 with path.open("ab") as out:
                     out.write(b"".join(_line(key, pieces[key]) for key in fresh))
-                    self._seen[scope] = (_signature(os.fstat(out.fileno())), seen[1] + len(fresh))
+                    self._seen[scope] = (stat_signature(os.fstat(out.fileno())), seen[1] + len(fresh))
                 return
             _keep_newest(self.folder, path.name, _document(pieces), KEEP)
-            self._seen[scope] = (_signature(path.stat()), len(pieces))
+            self._seen[scope] = (stat_signature(path.stat()), len(pieces))
             for old in self.folder.glob("*.json"):  # the single-document files of calfeed before JSON Lines
                 old.unlink(missing_ok=True)
         except OSError as exc:  # a cache: serving and exporting go on without it
             log.warning("cannot keep the serialised events in %s: %s", self.folder, exc)
-
-
-def _signature(stat: os.stat_result) -> tuple[int, int]:
-    return stat.st_size, stat.st_mtime_ns
 
 
 def _piece(line: bytes) -> tuple[str, str] | None:

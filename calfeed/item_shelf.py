@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from .atomic import write_atomically
+from .atomic import Signature, stat_signature, write_atomically
 
 FORMAT = 1
 ItemKey = tuple[str, str, int]  # the event's id, its occurrence's start (isoformat; "" for a single event), the level
@@ -36,7 +36,7 @@ class ItemShelf:
 
     def __init__(self, folder: Path, lang: str) -> None:
         self.folder, self.path = folder, folder / f"{lang}.jsonl"
-        self._seen: tuple[bytes, tuple[int, int], int, set[ItemKey]] | None = None  # head, size+mtime, lines, keys
+        self._seen: tuple[bytes, Signature, int, set[ItemKey]] | None = None  # head, signature, lines, keys
 
     def read(self, site: str, prints: Mapping[str, str]) -> tuple[dt.date, dict[ItemKey, str]] | None:
         """The day the items were rendered for and those of events with the same print now (None: none to reuse)."""
@@ -54,7 +54,7 @@ class ItemShelf:
                     item = _item(line)
                     if item is not None and prints.get(item[0][0]) == item[1]:
                         items[item[0]] = item[2]
-                self._seen = (first, _signature(os.fstat(file.fileno())), count, set(items))
+                self._seen = (first, stat_signature(os.fstat(file.fileno())), count, set(items))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, KeyError) as exc:
@@ -68,7 +68,7 @@ class ItemShelf:
         every = list(items)
         try:
             seen = self._seen
-            if seen is not None and seen[0] == head and _signature(self.path.stat()) == seen[1]:
+            if seen is not None and seen[0] == head and stat_signature(self.path.stat()) == seen[1]:
                 fresh = [item for item in every if item[0] not in seen[3]]  # those lines have today's print
                 if seen[2] + len(fresh) <= 2 * len(every):
                     with open(self.path, "ab") as file:
@@ -86,10 +86,6 @@ class ItemShelf:
             self._seen = None
         except OSError as exc:  # a cache: the next build renders the items again
             log.warning("cannot keep the list items in %s: %s", self.folder, exc)
-
-
-def _signature(stat: os.stat_result) -> tuple[int, int]:
-    return stat.st_size, stat.st_mtime_ns
 
 
 def _item(line: bytes) -> tuple[ItemKey, str, str] | None:

@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import changelog
-from .atomic import write_atomically
+from .atomic import Signature, stat_signature, write_atomically
 from .errors import Problem
 from .revisions import Revision, Revisions
 
-Signature = tuple[int, int, int]  # (mtime_ns, size, inode): a file replaced or rewritten gets a new one
 T = TypeVar("T")
 KEEP_VERSIONS = 3  # older accepted versions are removed; the newest is what a restart falls back on
 
@@ -76,7 +75,7 @@ def signature(path: Path | None) -> Signature | None:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+    return stat_signature(st)
 
 
 def default_state_dir(events_path: Path) -> Path:

@@ -88,15 +88,8 @@ def links(endpoint: str, lang: str, name: str) -> Callable[[str], str]:
 def absolute_links(endpoint: str, lang: str, name: str) -> Callable[[str], str]:
     """``absolute_link(endpoint, lang, name=value)`` as a function of the value, for one request's
     list of 10,000 events: the base address and the template are looked up once, not per event."""
-    head, probe, tail = _template(endpoint, lang, name)
-    head = base_url() + head[len(request.script_root) :]
-
-    def made(value: str) -> str:
-        if probe and _VERBATIM.match(value):
-            return head + value + tail
-        return absolute_link(endpoint, lang, **{name: value})
-
-    return made
+    path, base, root = links(endpoint, lang, name), base_url(), len(request.script_root)
+    return lambda value: base + path(value)[root:]
 
 
 def uid_domain() -> str:
