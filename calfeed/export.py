@@ -56,6 +56,7 @@ from .export_tree import (
     SHELF,
     STAGING,
     apply,
+    check_base_url,
     file_for,
     gone_files,
     manifest,
@@ -111,6 +112,7 @@ def export(app: Flask, outdir: Path, *, jobs: int = 1, full: bool = False) -> Re
     """Write the site into ``outdir`` (absent, empty, or an earlier export, which is updated).
     Into an earlier export, an event's own page and download are rendered only when what they
     show changed (``inputs``); ``full`` renders every URL."""
+    check_base_url(app.config.get("CALFEED_BASE_URL", ""))  # before anything is written
     outdir = Path(outdir)
     earlier = prepare(outdir)
     target = outdir / STAGING if earlier else outdir  # a first export has nothing to keep serving

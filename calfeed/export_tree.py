@@ -37,6 +37,17 @@ class ExportError(Exception):
     """The export cannot be written; the message says why and what to do."""
 
 
+def check_base_url(base: str) -> None:
+    """A static export is a site at the root of its host: its files are named by URL path (``file_for``),
+    and under a folder (https://host/kalender) every page's path would start with it."""
+    parts = urlsplit(base)
+    if parts.path.strip("/"):
+        raise ExportError(f"the base URL {base} is a folder of {parts.netloc}: calfeed build exports a site at "
+                          f"the root of its host (like {parts.scheme}://{parts.netloc}); give the site a host "
+                          "name of its own, or serve the folder from the app behind a proxy that sends "
+                          "X-Forwarded-Prefix (CALFEED_PROXY_HOPS; README, Deployment)")  # fmt: skip
+
+
 def read_inputs(outdir: Path) -> dict | None:
     try:
         found = json.loads((outdir / INPUTS).read_bytes())

@@ -175,6 +175,18 @@ def test_build_of_an_invalid_file_writes_nothing(runner, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("base", ["https://www.example.org/kalender", "https://www.example.org/kal%C3%A5/"])
+def test_a_base_url_with_a_folder_is_refused_before_anything_is_written(runner, events_file, tmp_path, base):
+    # A folder in the base URL ended in a traceback from a worker process (pages were asked for at
+    # /kalender/kalender/…); a static export's files are named from the host's root.
+    outdir = tmp_path / "public"
+    result = runner.invoke(main, ["build", str(outdir), "--events", str(events_file), "--base-url", base])
+    assert result.exit_code == 1
+    assert "is a folder of www.example.org" in result.output and "https://www.example.org)" in result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # a message, not a traceback
+    assert not outdir.exists()
+
+
 def test_absolute_links_use_the_public_address_and_still_resolve(runner, events_file, tmp_path):
     outdir = tmp_path / "public"
     with freeze_time(DAY):
